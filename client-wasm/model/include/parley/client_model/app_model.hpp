@@ -1,0 +1,55 @@
+// The web client's state: the session plus what belongs to the screen (drafts, the
+// reason the last input was refused, the current time for countdowns). Draw code reads
+// it through const accessors and returns Intents; the platform drives the session.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "parley/client_model/intents.hpp"
+#include "parley/client_model/view_entry.hpp"
+#include "parley/client_session.hpp"
+
+namespace parley::client {
+
+enum class Screen { sign_in, chat };
+
+struct Banner {
+  ConnectionState state = ConnectionState::disconnected;
+  std::string text;         // "Connected", "Reconnecting in 3 s", ...
+  bool show_retry = false;  // offer "Retry now"
+};
+
+class AppModel {
+ public:
+  AppModel(SessionOptions options, Session::IdGenerator next_id, Session::Random01 random01,
+           int tz_offset_minutes);
+
+  void apply(const Intents& intents);
+  void tick(std::int64_t now_ms);
+
+  Session& session() { return session_; }
+  const Session& session() const { return session_; }
+  std::int64_t now_ms() const { return now_ms_; }
+
+  Screen screen() const;
+  const std::string& name_draft() const { return name_draft_; }
+  const std::string& message_draft() const { return message_draft_; }
+  // Why the last Join or Send was refused; "" once the input is accepted or edited.
+  const std::string& refusal() const { return refusal_; }
+  Banner banner() const;
+
+  std::size_t entry_count() const { return session_.transcript().size(); }
+  std::uint64_t transcript_revision() const { return session_.transcript().revision(); }
+  ViewEntry entry(std::size_t index) const;
+
+ private:
+  Session session_;
+  int tz_offset_minutes_;
+  std::int64_t now_ms_ = 0;
+  std::string name_draft_;
+  std::string message_draft_;
+  std::string refusal_;
+};
+
+}  // namespace parley::client

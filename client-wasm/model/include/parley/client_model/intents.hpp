@@ -1,0 +1,19 @@
+// What the UI asks for in one frame. Draw code fills it; AppModel::apply carries it out,
+// so drawing never changes state directly.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace parley::client {
+
+struct Intents {
+  std::optional<std::string> name_draft;     // the sign-in field was edited
+  std::optional<std::string> message_draft;  // the message field was edited
+  bool join = false;                         // Join pressed (or Enter in the name field)
+  bool send = false;                         // Send pressed (or Enter in the message field)
+  bool retry_now = false;
+  bool dismiss_error = false;
+};
+
+}  // namespace parley::client

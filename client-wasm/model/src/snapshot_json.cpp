@@ -1,0 +1,69 @@
+#include "parley/client_model/snapshot_json.hpp"
+
+#include <cstdio>
+
+namespace parley::client {
+
+std::string json_quote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  for (const char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+          out += buf;
+        } else {
+          out += c;  // UTF-8 passes through unchanged
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string snapshot_json(const AppModel& model) {
+  const Session& s = model.session();
+  std::string out = "{\"connection\":";
+  out += json_quote(to_string(s.connection()));
+  out += ",\"signed_in\":";
+  out += s.signed_in() ? "true" : "false";
+  out += ",\"user\":" + json_quote(s.user());
+  out += ",\"room\":" + json_quote(s.room());
+  out += ",\"reconnect_in_ms\":" + std::to_string(s.reconnect_in_ms(model.now_ms()));
+  out += ",\"refusal\":" + json_quote(model.refusal());
+  out += ",\"name_draft\":" + json_quote(model.name_draft());
+  out += ",\"draft\":" + json_quote(model.message_draft());
+  out += ",\"error\":";
+  if (const auto& e = s.last_error()) {
+    out += "{\"code\":" + json_quote(e->code) + ",\"message\":" + json_quote(e->message) +
+           ",\"ref\":" + json_quote(e->ref) + "}";
+  } else {
+    out += "null";
+  }
+  out += ",\"entries\":[";
+  bool first = true;
+  for (const Entry& e : s.transcript().entries()) {
+    if (!first) out += ',';
+    first = false;
+    out += "{\"seq\":" + std::to_string(e.seq);
+    out += ",\"author\":" + json_quote(e.author);
+    out += ",\"kind\":" + json_quote(protocol::to_string(e.kind));
+    out += ",\"text\":" + json_quote(e.text);
+    out += ",\"status\":" + json_quote(protocol::to_string(e.status));
+    out += ",\"delivery\":" + json_quote(to_string(e.delivery));
+    out += ",\"client_id\":" + json_quote(e.client_id);
+    out += '}';
+  }
+  out += "]}";
+  return out;
+}
+
+}  // namespace parley::client

@@ -1,0 +1,59 @@
+#include "parley/client_model/view_entry.hpp"
+
+#include <cstdio>
+
+namespace parley::client {
+
+std::string format_clock(std::int64_t ts_ms, int tz_offset_minutes) {
+  if (ts_ms <= 0) return {};
+  constexpr std::int64_t kDay = 24 * 60;
+  std::int64_t minutes = ts_ms / 60000 + tz_offset_minutes;
+  minutes = ((minutes % kDay) + kDay) % kDay;
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(minutes / 60),
+                static_cast<int>(minutes % 60));
+  return buf;
+}
+
+ViewEntry make_view_entry(const Entry& e, const std::string& self, int tz_offset_minutes) {
+  ViewEntry v;
+  v.seq = e.seq;
+  v.author = e.author;
+  v.text = e.text;
+  v.time = format_clock(e.ts_ms, tz_offset_minutes);
+  v.assistant = e.kind == protocol::MessageKind::assistant;
+  v.own = !v.assistant && e.author == self;
+
+  if (v.assistant) {
+    if (e.status == protocol::MessageStatus::streaming) {
+      v.badge = Badge::streaming;
+      v.badge_text = "typing…";
+    } else if (e.status == protocol::MessageStatus::interrupted) {
+      v.badge = Badge::interrupted;
+      v.badge_text = "interrupted";
+    }
+    if (e.needs_refresh && v.badge == Badge::streaming) {
+      v.badge = Badge::incomplete;
+      v.badge_text = "incomplete, refreshing on reconnect";
+    }
+    return v;
+  }
+  switch (e.delivery) {
+    case Delivery::none: break;
+    case Delivery::sending:
+      v.badge = Badge::sending;
+      v.badge_text = "sending…";
+      break;
+    case Delivery::sent:
+      v.badge = Badge::sent;
+      v.badge_text = "sent";
+      break;
+    case Delivery::failed:
+      v.badge = Badge::failed;
+      v.badge_text = e.failure.empty() ? "failed" : "failed: " + e.failure;
+      break;
+  }
+  return v;
+}
+
+}  // namespace parley::client

@@ -1,0 +1,278 @@
+#include "chat_window.hpp"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <string>
+
+#include "imgui_stdlib.h"
+
+namespace parley::web {
+namespace {
+
+using client::Badge;
+
+ImU32 u32(const ImVec4& c) { return ImGui::ColorConvertFloat4ToU32(c); }
+
+const ImVec4 kAuthorColours[] = {
+    {0.937f, 0.569f, 0.408f, 1.0f}, {0.369f, 0.816f, 0.765f, 1.0f},
+    {0.910f, 0.482f, 0.651f, 1.0f}, {0.604f, 0.812f, 0.384f, 1.0f},
+    {0.988f, 0.780f, 0.380f, 1.0f}, {0.498f, 0.749f, 0.988f, 1.0f},
+};
+
+// Other people's names get a stable colour each, so a conversation is easy to follow.
+ImVec4 author_colour(const client::ViewEntry& v, const Palette& p) {
+  if (v.assistant) return p.assistant;
+  if (v.own) return p.accent;
+  std::uint32_t h = 2166136261u;
+  for (unsigned char c : v.author) h = (h ^ c) * 16777619u;
+  return kAuthorColours[h % (sizeof kAuthorColours / sizeof kAuthorColours[0])];
+}
+
+ImVec4 badge_colour(Badge b, const Palette& p) {
+  switch (b) {
+    case Badge::failed: return p.error;
+    case Badge::interrupted:
+    case Badge::incomplete: return p.warn;
+    case Badge::streaming: return p.assistant;
+    case Badge::sent: return p.text_dim;
+    case Badge::sending:
+    case Badge::none: break;
+  }
+  return p.text_dim;
+}
+
+ImVec4 banner_colour(client::ConnectionState s, const Palette& p) {
+  switch (s) {
+    case client::ConnectionState::connected: return p.ok;
+    case client::ConnectionState::connecting:
+    case client::ConnectionState::reconnecting: return p.warn;
+    case client::ConnectionState::disconnected: break;
+  }
+  return p.error;
+}
+
+}  // namespace
+
+void ChatWindow::draw(const client::AppModel& model, client::Intents& intents) {
+  widgets.clear();
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  ImGui::Begin("chat", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                   ImGuiWindowFlags_NoScrollbar);
+  draw_header(model, intents);
+  draw_error(model, intents);
+
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float composer_h = ImGui::GetFrameHeight() + style.ItemSpacing.y * 2;
+  if (!model.refusal().empty()) composer_h += ImGui::GetTextLineHeightWithSpacing();
+  ImGui::BeginChild("transcript", ImVec2(0, -composer_h), false);
+  draw_transcript(model);
+  ImGui::EndChild();
+
+  draw_composer(model, intents);
+  ImGui::End();
+}
+
+void ChatWindow::draw_header(const client::AppModel& model, client::Intents& intents) {
+  const Palette p;
+  const client::Banner banner = model.banner();
+
+  ImGui::AlignTextToFramePadding();
+  ImGui::PushFont(fonts.bold);
+  ImGui::Text("# %s", model.session().room().c_str());
+  ImGui::PopFont();
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextColored(p.text_dim, "you are %s", model.session().user().c_str());
+
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const char* dot = "●";
+  const float retry_w =
+      banner.show_retry ? ImGui::CalcTextSize("Retry now").x + style.FramePadding.x * 2 : 0.0f;
+  const float total = ImGui::CalcTextSize(dot).x + style.ItemSpacing.x +
+                      ImGui::CalcTextSize(banner.text.c_str()).x +
+                      (banner.show_retry ? style.ItemSpacing.x + retry_w : 0.0f);
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - total));
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextColored(banner_colour(banner.state, p), "%s", dot);
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(banner.text.c_str());
+  if (banner.show_retry) {
+    ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+    const bool retry = ImGui::Button("Retry now");
+    ImGui::PopStyleColor();
+    if (retry) intents.retry_now = true;
+    widgets.record("retry_button");
+  }
+  ImGui::Separator();
+}
+
+void ChatWindow::draw_error(const client::AppModel& model, client::Intents& intents) {
+  const auto& error = model.session().last_error();
+  if (!error) return;
+  const Palette p;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, p.error_bg);
+  ImGui::BeginChild("error", ImVec2(0, ImGui::GetFrameHeight() + style.WindowPadding.y), false,
+                    ImGuiWindowFlags_NoScrollbar);
+  ImGui::SetCursorPos(ImVec2(style.FramePadding.x, style.WindowPadding.y * 0.5f));
+  ImGui::AlignTextToFramePadding();
+  const std::string text = error->message.empty() ? error->code : error->code + ": " + error->message;
+  ImGui::TextColored(p.error, "Server error  %s", text.c_str());
+  const float button_w = ImGui::CalcTextSize("Dismiss").x + style.FramePadding.x * 2;
+  ImGui::SameLine(std::max(ImGui::GetCursorPosX(),
+                           ImGui::GetWindowContentRegionMax().x - button_w - style.FramePadding.x));
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.45f, 0.16f, 0.18f, 1.0f));
+  if (ImGui::Button("Dismiss")) intents.dismiss_error = true;
+  widgets.record("dismiss_button");
+  ImGui::PopStyleColor();
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+}
+
+void ChatWindow::draw_transcript(const client::AppModel& model) {
+  const float scale = ImGui::GetFontSize() / kBaseFontPx;
+  const float width = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
+  const float pad_x = 14 * scale;
+  const float row_h = std::floor(ImGui::GetFontSize() * 1.5f);
+  const bool changed = layout.update(model, fonts.regular, width - 2 * pad_x);
+
+  // Scroll values still describe last frame's content, so this says whether the user
+  // was looking at the newest message before anything new arrived.
+  const bool at_bottom = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - row_h * 0.5f;
+  if (!changed) follow_bottom = at_bottom;
+
+  if (layout.rows().empty()) {
+    const char* hint = "No messages yet. Say hello!";
+    const ImVec2 size = ImGui::CalcTextSize(hint);
+    ImGui::SetCursorPos(ImVec2((ImGui::GetWindowWidth() - size.x) * 0.5f,
+                               (ImGui::GetWindowHeight() - size.y) * 0.4f));
+    ImGui::TextDisabled("%s", hint);
+    return;
+  }
+
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0));
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(layout.rows().size()), row_h);
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      draw_row(layout.rows()[static_cast<std::size_t>(i)], width, row_h, model.now_ms());
+    }
+  }
+  clipper.End();
+  ImGui::PopStyleVar();
+
+  if (ImGui::BeginPopup("entry-menu")) {
+    if (ImGui::MenuItem("Copy text")) ImGui::SetClipboardText(layout.entry(copy_entry).text.c_str());
+    ImGui::EndPopup();
+  }
+  if (changed && follow_bottom) ImGui::SetScrollHereY(1.0f);
+}
+
+void ChatWindow::draw_row(const TranscriptRow& row, float width, float row_h,
+                          std::int64_t now_ms) {
+  const Palette p;
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(width, row_h));
+  if (row.kind == TranscriptRow::Kind::gap) return;
+  if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
+    copy_entry = row.entry;
+    ImGui::OpenPopup("entry-menu");
+  }
+
+  const client::ViewEntry& v = layout.entry(row.entry);
+  const float scale = ImGui::GetFontSize() / kBaseFontPx;
+  const float font_px = ImGui::GetFontSize();
+  const float pad_x = 14 * scale;
+  const float rounding = 10 * scale;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+
+  const ImVec4& bg = v.assistant ? p.card_assistant : v.own ? p.card_own : p.card;
+  ImDrawFlags corners = ImDrawFlags_RoundCornersNone;
+  if (row.kind == TranscriptRow::Kind::header) corners = ImDrawFlags_RoundCornersTop;
+  if (row.last_line) corners = ImDrawFlags_RoundCornersBottom;
+  dl->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + row_h), u32(bg),
+                    corners == ImDrawFlags_RoundCornersNone ? 0.0f : rounding, corners);
+
+  const float text_y = pos.y + std::floor((row_h - font_px) * 0.5f);
+  float x = pos.x + pad_x;
+  if (row.kind == TranscriptRow::Kind::header) {
+    const float header_y = text_y + std::floor(row_h * 0.12f);  // sit closer to the text
+    dl->AddText(fonts.bold, font_px, ImVec2(x, header_y), u32(author_colour(v, p)),
+                v.author.c_str());
+    x += fonts.bold->CalcTextSizeA(font_px, FLT_MAX, 0.0f, v.author.c_str()).x + 8 * scale;
+    if (v.assistant) {
+      const char* tag = "AI";
+      const float tag_w = fonts.bold->CalcTextSizeA(font_px * 0.8f, FLT_MAX, 0.0f, tag).x;
+      ImVec4 tag_bg = p.assistant;
+      tag_bg.w = 0.25f;
+      dl->AddRectFilled(ImVec2(x, header_y - 1 * scale),
+                        ImVec2(x + tag_w + 10 * scale, header_y + font_px + 1 * scale),
+                        u32(tag_bg), 4 * scale);
+      dl->AddText(fonts.bold, font_px * 0.8f, ImVec2(x + 5 * scale, header_y + font_px * 0.1f),
+                  u32(p.assistant), tag);
+      x += tag_w + 18 * scale;
+    }
+    if (!v.time.empty()) {
+      dl->AddText(fonts.regular, font_px * 0.85f, ImVec2(x, header_y + font_px * 0.1f),
+                  u32(p.text_dim), v.time.c_str());
+    }
+    if (!v.badge_text.empty()) {
+      const float badge_px = font_px * 0.85f;
+      const float badge_w =
+          fonts.regular->CalcTextSizeA(badge_px, FLT_MAX, 0.0f, v.badge_text.c_str()).x;
+      dl->AddText(fonts.regular, badge_px,
+                  ImVec2(pos.x + width - pad_x - badge_w, header_y + font_px * 0.1f),
+                  u32(badge_colour(v.badge, p)), v.badge_text.c_str());
+    }
+    return;
+  }
+
+  const char* begin = v.text.data() + row.begin;
+  const char* end = v.text.data() + row.end;
+  dl->AddText(fonts.regular, font_px, ImVec2(x, text_y), u32(p.text), begin, end);
+  const bool streaming = v.badge == Badge::streaming || v.badge == Badge::incomplete;
+  if (streaming && row.last_line && (now_ms / 500) % 2 == 0) {
+    const float line_w = fonts.regular->CalcTextSizeA(font_px, FLT_MAX, 0.0f, begin, end).x;
+    dl->AddText(fonts.regular, font_px, ImVec2(x + line_w + 1 * scale, text_y),
+                u32(p.assistant), "▍");
+  }
+}
+
+void ChatWindow::draw_composer(const client::AppModel& model, client::Intents& intents) {
+  const Palette p;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::Dummy(ImVec2(0, style.ItemSpacing.y * 0.5f));
+  const float send_w = ImGui::CalcTextSize("Send").x + style.FramePadding.x * 4;
+
+  std::string draft = model.message_draft();
+  if (focus_input) {
+    ImGui::SetKeyboardFocusHere();
+    focus_input = false;
+  }
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - send_w - style.ItemSpacing.x);
+  const bool enter = ImGui::InputTextWithHint("##message", "Write a message… (Enter sends)",
+                                              &draft, ImGuiInputTextFlags_EnterReturnsTrue);
+  widgets.record("message_input");
+  if (draft != model.message_draft()) intents.message_draft = draft;
+  ImGui::SameLine();
+  const bool clicked = ImGui::Button("Send", ImVec2(send_w, 0));
+  widgets.record("send_button");
+  if (enter || clicked) {
+    intents.message_draft = draft;
+    intents.send = true;
+    focus_input = true;
+    follow_bottom = true;
+  }
+  if (!model.refusal().empty()) {
+    ImGui::TextColored(p.error, "%s", model.refusal().c_str());
+  }
+}
+
+}  // namespace parley::web

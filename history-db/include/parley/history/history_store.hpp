@@ -1,0 +1,80 @@
+// The history store: durable, ordered room history. SQLite is the default
+// implementation (sqlite_history_store.hpp); the interface is small so another store
+// (PostgreSQL) can stand behind it. Positions (room, seq) are assigned here, so they
+// mean the same thing whichever server node reads them.
+//
+// Implementations are not thread-safe: one thread owns a store (the server's history
+// worker) and calls it serially.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parley/protocol.hpp"
+
+namespace parley::history {
+
+using protocol::ChatMessage;
+using protocol::MessageKind;
+using protocol::MessageStatus;
+
+struct RoomInfo {
+  std::string name;
+  std::string epoch;      // changes only if the room's history is lost
+  std::uint64_t head_seq = 0;  // seq of the newest message, 0 when empty
+};
+
+// What append() is asked to store. `client_id` non-empty makes the append idempotent per
+// (room, author, client_id).
+struct NewMessage {
+  std::string room;
+  std::string author;
+  MessageKind kind = MessageKind::user;
+  std::string text;
+  std::string client_id;
+  std::string gen_id;
+  MessageStatus status = MessageStatus::complete;
+  std::int64_t ts_ms = 0;
+};
+
+struct AppendResult {
+  ChatMessage message;     // as stored (the original one when duplicate)
+  bool duplicate = false;  // an earlier append had the same (room, author, client_id)
+};
+
+class HistoryStore {
+ public:
+  virtual ~HistoryStore() = default;
+
+  // Creates the room when missing (with a fresh epoch) and returns its info.
+  virtual RoomInfo ensure_room(const std::string& room) = 0;
+  virtual std::optional<RoomInfo> find_room(const std::string& room) = 0;
+
+  // Stores a message at the room's next seq (creating the room if needed).
+  virtual AppendResult append(const NewMessage& m) = 0;
+
+  // Replaces the text and status of a stored message (an assistant reply that grew or
+  // ended). Returns false when no such message exists.
+  virtual bool update(const std::string& room, std::uint64_t seq, const std::string& text,
+                      MessageStatus status) = 0;
+
+  // The newest `limit` messages of a room, in ascending seq order.
+  virtual std::vector<ChatMessage> recent(const std::string& room, std::uint32_t limit) = 0;
+  // Up to `limit` messages with seq > after_seq, ascending.
+  virtual std::vector<ChatMessage> after(const std::string& room, std::uint64_t after_seq,
+                                         std::uint32_t limit) = 0;
+  virtual std::optional<ChatMessage> at(const std::string& room, std::uint64_t seq) = 0;
+
+  // Marks every message still `streaming` as `interrupted` (after an unclean stop);
+  // returns how many were changed.
+  virtual std::size_t interrupt_streaming() = 0;
+
+  // Runs `work` inside one transaction: all its writes commit together or not at all
+  // (group commit for a batch of appends). Nested calls join the outer transaction.
+  virtual void batch(const std::function<void()>& work) = 0;
+};
+
+}  // namespace parley::history

@@ -1,0 +1,38 @@
+// HistoryStore on one SQLite file (WAL, synchronous=NORMAL) through SQLiteCpp.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "parley/history/history_store.hpp"
+
+namespace parley::history {
+
+class SqliteHistoryStore final : public HistoryStore {
+ public:
+  // Opens or creates the database at `path` (":memory:" for tests) and migrates it to
+  // the current schema version. Throws SQLite::Exception when the file cannot be used
+  // or was written by a newer version of Parley.
+  explicit SqliteHistoryStore(const std::string& path);
+  ~SqliteHistoryStore() override;
+
+  RoomInfo ensure_room(const std::string& room) override;
+  std::optional<RoomInfo> find_room(const std::string& room) override;
+  AppendResult append(const NewMessage& m) override;
+  bool update(const std::string& room, std::uint64_t seq, const std::string& text,
+              MessageStatus status) override;
+  std::vector<ChatMessage> recent(const std::string& room, std::uint32_t limit) override;
+  std::vector<ChatMessage> after(const std::string& room, std::uint64_t after_seq,
+                                 std::uint32_t limit) override;
+  std::optional<ChatMessage> at(const std::string& room, std::uint64_t seq) override;
+  std::size_t interrupt_streaming() override;
+  void batch(const std::function<void()>& work) override;
+
+  int schema_version() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace parley::history

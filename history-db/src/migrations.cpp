@@ -1,0 +1,85 @@
+#include "migrations.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <array>
+#include <string>
+
+namespace parley::history::migrations {
+namespace {
+
+// Append new steps at the end; never edit one that has shipped.
+constexpr std::array kSteps{
+    Step{1, R"sql(
+CREATE TABLE rooms (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE,
+  epoch      TEXT NOT NULL,
+  head_seq   INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL
+);
+
+CREATE TABLE messages (
+  room_id   INTEGER NOT NULL REFERENCES rooms(id),
+  seq       INTEGER NOT NULL,
+  author    TEXT NOT NULL,
+  kind      TEXT NOT NULL CHECK (kind IN ('user', 'assistant', 'system')),
+  text      TEXT NOT NULL,
+  client_id TEXT,
+  gen_id    TEXT,
+  status    TEXT NOT NULL CHECK (status IN ('complete', 'streaming', 'interrupted')),
+  ts_ms     INTEGER NOT NULL,
+  PRIMARY KEY (room_id, seq)
+) WITHOUT ROWID;
+
+-- A retried send (same author and client_id) must find the original, never store twice.
+CREATE UNIQUE INDEX messages_by_client_id
+  ON messages (room_id, author, client_id) WHERE client_id IS NOT NULL;
+
+-- Only replies cut off by a stop are ever streaming at startup: keep them cheap to find.
+CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
+)sql"},
+};
+
+}  // namespace
+
+std::span<const Step> steps() { return kSteps; }
+
+int latest_version(std::span<const Step> all) { return all.empty() ? 0 : all.back().version; }
+
+int current_version(SQLite::Database& db) {
+  return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+void check_supported(SQLite::Database& db, std::span<const Step> all) {
+  const int found = current_version(db);
+  const int known = latest_version(all);
+  if (found > known) {
+    throw SQLite::Exception("history database " + db.getFilename() + " has schema version " +
+                            std::to_string(found) + ", newer than the " +
+                            std::to_string(known) +
+                            " this build of Parley knows; refusing to open it");
+  }
+}
+
+int migrate(SQLite::Database& db, std::span<const Step> all) {
+  check_supported(db, all);
+  const int from = current_version(db);
+  int applied = 0;
+  for (const Step& step : all) {
+    if (step.version <= from) continue;
+    // IMMEDIATE: take the write lock before reading anything, so two processes opening
+    // the same fresh file cannot both decide to run this step.
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (current_version(db) >= step.version) continue;  // another process just ran it
+    db.exec(step.sql);
+    db.exec("PRAGMA user_version = " + std::to_string(step.version));
+    tx.commit();
+    ++applied;
+  }
+  return applied;
+}
+
+}  // namespace parley::history::migrations

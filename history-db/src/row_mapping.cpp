@@ -1,0 +1,70 @@
+#include "row_mapping.hpp"
+
+#include <SQLiteCpp/Column.h>
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+
+namespace parley::history::rows {
+
+using protocol::MessageKind;
+using protocol::MessageStatus;
+
+const char* kind_text(MessageKind kind) {
+  switch (kind) {
+    case MessageKind::user: return "user";
+    case MessageKind::assistant: return "assistant";
+    case MessageKind::system: return "system";
+  }
+  return "user";
+}
+
+const char* status_text(MessageStatus status) {
+  switch (status) {
+    case MessageStatus::complete: return "complete";
+    case MessageStatus::streaming: return "streaming";
+    case MessageStatus::interrupted: return "interrupted";
+  }
+  return "complete";
+}
+
+MessageKind kind_from_text(std::string_view text) {
+  if (text == "user") return MessageKind::user;
+  if (text == "assistant") return MessageKind::assistant;
+  if (text == "system") return MessageKind::system;
+  throw SQLite::Exception("unknown message kind in history database: " + std::string(text));
+}
+
+MessageStatus status_from_text(std::string_view text) {
+  if (text == "complete") return MessageStatus::complete;
+  if (text == "streaming") return MessageStatus::streaming;
+  if (text == "interrupted") return MessageStatus::interrupted;
+  throw SQLite::Exception("unknown message status in history database: " + std::string(text));
+}
+
+void bind_optional_text(SQLite::Statement& statement, int index, const std::string& value) {
+  if (value.empty()) {
+    statement.bind(index);
+  } else {
+    statement.bind(index, value);
+  }
+}
+
+std::string optional_text(const SQLite::Column& column) {
+  return column.isNull() ? std::string() : column.getString();
+}
+
+protocol::ChatMessage read_message(const SQLite::Statement& row, const std::string& room) {
+  protocol::ChatMessage m;
+  m.room = room;
+  m.seq = static_cast<std::uint64_t>(row.getColumn(0).getInt64());
+  m.author = row.getColumn(1).getString();
+  m.kind = kind_from_text(row.getColumn(2).getText());
+  m.text = row.getColumn(3).getString();
+  m.client_id = optional_text(row.getColumn(4));
+  m.gen_id = optional_text(row.getColumn(5));
+  m.status = status_from_text(row.getColumn(6).getText());
+  m.ts_ms = row.getColumn(7).getInt64();
+  return m;
+}
+
+}  // namespace parley::history::rows

@@ -1,0 +1,34 @@
+// How ChatMessage fields live in the messages table: enums as their wire words, empty
+// optional ids as NULL.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "parley/protocol.hpp"
+
+namespace SQLite {
+class Column;
+class Statement;
+}  // namespace SQLite
+
+namespace parley::history::rows {
+
+// The columns read_message() expects, in order; for "SELECT <kMessageColumns> FROM messages".
+inline constexpr const char* kMessageColumns =
+    "seq, author, kind, text, client_id, gen_id, status, ts_ms";
+
+const char* kind_text(protocol::MessageKind kind);
+const char* status_text(protocol::MessageStatus status);
+// Throw SQLite::Exception for a word the schema's CHECK constraints would have refused.
+protocol::MessageKind kind_from_text(std::string_view text);
+protocol::MessageStatus status_from_text(std::string_view text);
+
+// Binds "" as NULL so the unique client_id index ignores messages without one.
+void bind_optional_text(SQLite::Statement& statement, int index, const std::string& value);
+std::string optional_text(const SQLite::Column& column);
+
+// The current row of a statement that selected kMessageColumns first.
+protocol::ChatMessage read_message(const SQLite::Statement& row, const std::string& room);
+
+}  // namespace parley::history::rows

@@ -1,0 +1,278 @@
+#include "parley/history/sqlite_history_store.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <random>
+#include <utility>
+
+#include "migrations.hpp"
+#include "open_database.hpp"
+#include "row_mapping.hpp"
+#include "scoped_guards.hpp"
+
+namespace parley::history {
+namespace {
+
+// Upper bound on one read, whatever the caller asks for.
+constexpr std::uint32_t kMaxRowsPerRead = 1000;
+
+std::string message_query(const std::string& tail) {
+  return std::string("SELECT ") + rows::kMessageColumns + " FROM messages " + tail;
+}
+
+// Reads and updates name their room through this subquery: one statement, no lookup first.
+constexpr const char* kRoomIdByName = "(SELECT id FROM rooms WHERE name = ?1)";
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string new_epoch() {
+  std::random_device rd;
+  const std::uint64_t bits = (std::uint64_t{rd()} << 32) ^ std::uint64_t{rd()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string epoch(16, '0');
+  for (std::size_t i = 0; i < epoch.size(); ++i) epoch[i] = kHex[(bits >> (60 - 4 * i)) & 0xF];
+  return epoch;
+}
+
+// seq values beyond INT64_MAX cannot exist in SQLite; saturate rather than wrap.
+std::int64_t to_db(std::uint64_t v) {
+  constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  return static_cast<std::int64_t>(std::min(v, kMax));
+}
+
+struct RoomRow {
+  std::int64_t id = 0;
+  RoomInfo info;
+};
+
+}  // namespace
+
+struct SqliteHistoryStore::Impl {
+  explicit Impl(const std::string& path)
+      : db(open_database(path)),
+        select_room(db, "SELECT id, epoch, head_seq FROM rooms WHERE name = ?1"),
+        insert_room(db,
+                    "INSERT OR IGNORE INTO rooms (name, epoch, head_seq, created_ms) "
+                    "VALUES (?1, ?2, 0, ?3)"),
+        select_by_client_id(db, message_query("WHERE room_id = ?1 AND author = ?2 AND "
+                                              "client_id = ?3")),
+        insert_message(db,
+                       "INSERT INTO messages (room_id, seq, author, kind, text, client_id, "
+                       "gen_id, status, ts_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+        set_head(db, "UPDATE rooms SET head_seq = ?2 WHERE id = ?1"),
+        update_message(db, std::string("UPDATE messages SET text = ?3, status = ?4 "
+                                       "WHERE room_id = ") +
+                               kRoomIdByName + " AND seq = ?2"),
+        select_at(db, message_query(std::string("WHERE room_id = ") + kRoomIdByName +
+                                    " AND seq = ?2")),
+        select_recent(db, message_query(std::string("WHERE room_id = ") + kRoomIdByName +
+                                        " ORDER BY seq DESC LIMIT ?2")),
+        select_after(db, message_query(std::string("WHERE room_id = ") + kRoomIdByName +
+                                       " AND seq > ?2 ORDER BY seq LIMIT ?3")),
+        interrupt(db,
+                  "UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'") {}
+
+  std::optional<RoomRow> find_room(const std::string& name) {
+    ResetOnExit reset(select_room);
+    select_room.bind(1, name);
+    if (!select_room.executeStep()) return std::nullopt;
+    RoomRow row;
+    row.id = select_room.getColumn(0).getInt64();
+    row.info.name = name;
+    row.info.epoch = select_room.getColumn(1).getString();
+    row.info.head_seq = static_cast<std::uint64_t>(select_room.getColumn(2).getInt64());
+    return row;
+  }
+
+  RoomRow ensure_room(const std::string& name) {
+    if (auto row = find_room(name)) return *row;
+    {
+      ResetOnExit reset(insert_room);
+      insert_room.bind(1, name);
+      insert_room.bind(2, new_epoch());
+      insert_room.bind(3, now_ms());
+      insert_room.exec();
+    }
+    if (auto row = find_room(name)) return *row;
+    throw SQLite::Exception("history: room '" + name + "' vanished right after creation");
+  }
+
+  std::optional<ChatMessage> find_by_client_id(std::int64_t room_id, const NewMessage& m) {
+    ResetOnExit reset(select_by_client_id);
+    select_by_client_id.bind(1, room_id);
+    select_by_client_id.bind(2, m.author);
+    select_by_client_id.bind(3, m.client_id);
+    if (!select_by_client_id.executeStep()) return std::nullopt;
+    return rows::read_message(select_by_client_id, m.room);
+  }
+
+  AppendResult append(const NewMessage& m) {
+    const RoomRow room = ensure_room(m.room);
+    if (!m.client_id.empty()) {
+      if (auto original = find_by_client_id(room.id, m)) return {std::move(*original), true};
+    }
+    ChatMessage stored{m.room,      room.info.head_seq + 1, m.author, m.kind, m.text,
+                       m.client_id, m.gen_id,               m.status, m.ts_ms};
+    // The row goes in before the head moves: if the insert fails, nothing changed, even
+    // inside a caller's batch that goes on to commit.
+    {
+      ResetOnExit reset(insert_message);
+      insert_message.bind(1, room.id);
+      insert_message.bind(2, to_db(stored.seq));
+      insert_message.bind(3, stored.author);
+      insert_message.bind(4, rows::kind_text(stored.kind));
+      insert_message.bind(5, stored.text);
+      rows::bind_optional_text(insert_message, 6, stored.client_id);
+      rows::bind_optional_text(insert_message, 7, stored.gen_id);
+      insert_message.bind(8, rows::status_text(stored.status));
+      insert_message.bind(9, stored.ts_ms);
+      insert_message.exec();
+    }
+    {
+      ResetOnExit reset(set_head);
+      set_head.bind(1, room.id);
+      set_head.bind(2, to_db(stored.seq));
+      set_head.exec();
+    }
+    return {std::move(stored), false};
+  }
+
+  std::vector<ChatMessage> read_all(SQLite::Statement& statement, const std::string& room) {
+    std::vector<ChatMessage> out;
+    while (statement.executeStep()) out.push_back(rows::read_message(statement, room));
+    return out;
+  }
+
+  // Runs `f` in a write transaction of its own unless a batch is already open, in which
+  // case `f` becomes part of that batch.
+  template <class F>
+  auto in_transaction(F&& f) {
+    if (batch_depth > 0) return f();
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    DepthGuard depth(batch_depth);
+    auto result = f();
+    tx.commit();
+    return result;
+  }
+
+  SQLite::Database db;  // first: the statements below refer to it
+  SQLite::Statement select_room;
+  SQLite::Statement insert_room;
+  SQLite::Statement select_by_client_id;
+  SQLite::Statement insert_message;
+  SQLite::Statement set_head;
+  SQLite::Statement update_message;
+  SQLite::Statement select_at;
+  SQLite::Statement select_recent;
+  SQLite::Statement select_after;
+  SQLite::Statement interrupt;
+  int batch_depth = 0;  // > 0 while a transaction opened by batch() is running
+};
+
+SqliteHistoryStore::SqliteHistoryStore(const std::string& path)
+    : impl_(std::make_unique<Impl>(path)) {}
+
+SqliteHistoryStore::~SqliteHistoryStore() = default;
+
+RoomInfo SqliteHistoryStore::ensure_room(const std::string& room) {
+  return impl_->ensure_room(room).info;
+}
+
+std::optional<RoomInfo> SqliteHistoryStore::find_room(const std::string& room) {
+  if (auto row = impl_->find_room(room)) return std::move(row->info);
+  return std::nullopt;
+}
+
+AppendResult SqliteHistoryStore::append(const NewMessage& m) {
+  return impl_->in_transaction([&] { return impl_->append(m); });
+}
+
+bool SqliteHistoryStore::update(const std::string& room, std::uint64_t seq,
+                                const std::string& text, MessageStatus status) {
+  // One statement: atomic on its own, and part of the batch when one is open.
+  auto& s = impl_->update_message;
+  ResetOnExit reset(s);
+  s.bind(1, room);
+  s.bind(2, to_db(seq));
+  s.bind(3, text);
+  s.bind(4, rows::status_text(status));
+  return s.exec() > 0;
+}
+
+std::vector<ChatMessage> SqliteHistoryStore::recent(const std::string& room,
+                                                    std::uint32_t limit) {
+  auto& s = impl_->select_recent;
+  ResetOnExit reset(s);
+  s.bind(1, room);
+  s.bind(2, std::min(limit, kMaxRowsPerRead));
+  auto newest_first = impl_->read_all(s, room);
+  std::reverse(newest_first.begin(), newest_first.end());
+  return newest_first;
+}
+
+std::vector<ChatMessage> SqliteHistoryStore::after(const std::string& room,
+                                                   std::uint64_t after_seq,
+                                                   std::uint32_t limit) {
+  auto& s = impl_->select_after;
+  ResetOnExit reset(s);
+  s.bind(1, room);
+  s.bind(2, to_db(after_seq));
+  s.bind(3, std::min(limit, kMaxRowsPerRead));
+  return impl_->read_all(s, room);
+}
+
+std::optional<ChatMessage> SqliteHistoryStore::at(const std::string& room, std::uint64_t seq) {
+  auto& s = impl_->select_at;
+  ResetOnExit reset(s);
+  s.bind(1, room);
+  s.bind(2, to_db(seq));
+  if (!s.executeStep()) return std::nullopt;
+  return rows::read_message(s, room);
+}
+
+std::size_t SqliteHistoryStore::interrupt_streaming() {
+  auto& s = impl_->interrupt;
+  ResetOnExit reset(s);
+  return static_cast<std::size_t>(s.exec());
+}
+
+void SqliteHistoryStore::batch(const std::function<void()>& work) {
+  if (impl_->batch_depth == 0) {
+    SQLite::Transaction tx(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    DepthGuard depth(impl_->batch_depth);
+    work();
+    tx.commit();
+    return;
+  }
+  // Nested: a savepoint joins the outer transaction (nothing is durable before the
+  // outer commit) yet undoes only this work if it throws and the caller carries on.
+  impl_->db.exec("SAVEPOINT parley_batch");
+  DepthGuard depth(impl_->batch_depth);
+  try {
+    work();
+  } catch (...) {
+    try {
+      impl_->db.exec("ROLLBACK TO parley_batch");
+      impl_->db.exec("RELEASE parley_batch");
+    } catch (const SQLite::Exception&) {
+      // The outer transaction is failing anyway; report the original error.
+    }
+    throw;
+  }
+  impl_->db.exec("RELEASE parley_batch");
+}
+
+int SqliteHistoryStore::schema_version() const {
+  return migrations::current_version(impl_->db);
+}
+
+}  // namespace parley::history

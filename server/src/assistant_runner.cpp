@@ -1,0 +1,137 @@
+#include "assistant_runner.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <cstdio>
+
+#include "log.hpp"
+#include "parley/codec.hpp"
+
+namespace parley::server {
+
+namespace net = boost::asio;
+using protocol::MessageStatus;
+
+struct AssistantRunner::Stream {
+  Stream(net::io_context& ioc) : timer(net::make_strand(ioc)) {}
+  net::steady_timer timer;
+  std::string gen_id;
+  std::string room;
+  std::uint64_t seq = 0;
+  std::vector<std::string> pieces;
+  std::size_t next = 0;
+};
+
+namespace {
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+Frame encode_frame(const protocol::Message& m) {
+  return std::make_shared<const std::string>(protocol::encode(m));
+}
+
+}  // namespace
+
+AssistantRunner::AssistantRunner(net::io_context& ioc, HistoryWorker& history, Fanout& fanout,
+                                 LiveGenerations& live, unsigned delay_ms)
+    : ioc_(ioc), history_(history), fanout_(fanout), live_(live), delay_ms_(delay_ms) {}
+
+std::string AssistantRunner::new_gen_id() {
+  std::lock_guard lock(rng_mutex_);
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "g%016llx", static_cast<unsigned long long>(rng_()));
+  return buf;
+}
+
+void AssistantRunner::respond(const protocol::ChatMessage& prompt) {
+  if (stopped_) return;
+  auto s = std::make_shared<Stream>(ioc_);
+  s->gen_id = new_gen_id();
+  s->room = prompt.room;
+  s->pieces = BuiltinAssistant::tokenize(assistant_.compose_reply(prompt));
+  ++running_;
+
+  history::NewMessage row;
+  row.room = prompt.room;
+  row.author = BuiltinAssistant::kName;
+  row.kind = protocol::MessageKind::assistant;
+  row.gen_id = s->gen_id;
+  row.status = MessageStatus::streaming;
+  row.ts_ms = now_ms();
+  auto reply_to = prompt.seq;
+  history_.post({[this, s, row, reply_to](history::HistoryStore& store) -> HistoryWorker::Continuation {
+                   auto stored = store.append(row).message;
+                   s->seq = stored.seq;
+                   return [this, s, stored, reply_to] {
+                     live_.start({s->gen_id, s->room, s->seq, "", false});
+                     fanout_.publish(s->room, encode_frame(protocol::StreamStarted{
+                                                  s->room, s->gen_id, s->seq, reply_to,
+                                                  stored.author, stored.ts_ms}));
+                     begin_stream(s);
+                   };
+                 },
+                 [this](const std::string& what) {
+                   --running_;
+                   log_line("assistant could not store its reply: " + what);
+                 }});
+}
+
+void AssistantRunner::begin_stream(std::shared_ptr<Stream> s) {
+  if (stopped_) {  // shutting down before the first token
+    end(s, MessageStatus::interrupted);
+    return;
+  }
+  net::post(s->timer.get_executor(), [this, s] { step(s); });
+}
+
+void AssistantRunner::step(std::shared_ptr<Stream> s) {
+  if (s->next >= s->pieces.size()) {
+    end(s, MessageStatus::complete);
+    return;
+  }
+  if (!live_.append_and_publish(s->gen_id, s->pieces[s->next++])) return;  // closed by stop_all
+  s->timer.expires_after(std::chrono::milliseconds(delay_ms_));
+  s->timer.async_wait([this, s](boost::system::error_code ec) {
+    if (!ec) step(s);
+  });
+}
+
+void AssistantRunner::end(const std::shared_ptr<Stream>& s, MessageStatus status) {
+  auto g = live_.close(s->gen_id);
+  if (!g) return;  // someone else ended it
+  auto text = g->text;
+  auto finish = [this, s, text, status] {
+    live_.remove(s->gen_id);
+    fanout_.publish(s->room, encode_frame(protocol::StreamCompleted{s->room, s->gen_id, s->seq,
+                                                                    text, status}));
+    --running_;
+  };
+  history_.post({[s, text, status, finish](history::HistoryStore& store) -> HistoryWorker::Continuation {
+                   store.update(s->room, s->seq, text, status);
+                   return finish;
+                 },
+                 [this, s](const std::string& what) {
+                   live_.remove(s->gen_id);
+                   --running_;
+                   log_line("assistant could not store the end of " + s->gen_id + ": " + what);
+                 }});
+}
+
+void AssistantRunner::stop_all() {
+  stopped_ = true;
+  for (auto& g : live_.all()) {
+    if (g.closed) continue;
+    auto s = std::make_shared<Stream>(ioc_);
+    s->gen_id = g.gen_id;
+    s->room = g.room;
+    s->seq = g.seq;
+    end(s, MessageStatus::interrupted);
+  }
+}
+
+}  // namespace parley::server

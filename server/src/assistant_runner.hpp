@@ -1,0 +1,55 @@
+// Drives assistant replies: stores a reply's row first (so the reply owns its position
+// before the first token), streams its pieces on timers off the network threads' critical
+// path, and stores the final text. Replies keep going when their requester disconnects.
+// On shutdown every reply still running is stored as interrupted with its text so far.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "builtin_assistant.hpp"
+#include "fanout.hpp"
+#include "history_worker.hpp"
+#include "live_generations.hpp"
+
+namespace parley::server {
+
+class AssistantRunner {
+ public:
+  AssistantRunner(boost::asio::io_context& ioc, HistoryWorker& history, Fanout& fanout,
+                  LiveGenerations& live, unsigned delay_ms);
+
+  // Starts a reply to a stored user message. Thread-safe.
+  void respond(const protocol::ChatMessage& prompt);
+
+  // Ends every running reply as interrupted and queues its final state for storage.
+  // After this, respond() does nothing.
+  void stop_all();
+
+  std::size_t running() const { return running_.load(); }
+
+ private:
+  struct Stream;
+  void begin_stream(std::shared_ptr<Stream> s);
+  void step(std::shared_ptr<Stream> s);
+  void end(const std::shared_ptr<Stream>& s, protocol::MessageStatus status);
+  std::string new_gen_id();
+
+  boost::asio::io_context& ioc_;
+  HistoryWorker& history_;
+  Fanout& fanout_;
+  LiveGenerations& live_;
+  unsigned delay_ms_;
+  BuiltinAssistant assistant_;
+  std::atomic<bool> stopped_{false};
+  std::atomic<std::size_t> running_{0};
+  std::mutex rng_mutex_;
+  std::mt19937_64 rng_{std::random_device{}()};
+};
+
+}  // namespace parley::server

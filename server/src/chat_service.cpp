@@ -1,0 +1,170 @@
+#include "chat_service.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cctype>
+
+#include "builtin_assistant.hpp"
+#include "parley/codec.hpp"
+#include "parley/error_codes.hpp"
+#include "parley/validation.hpp"
+
+namespace parley::server {
+
+namespace codes = parley::error_codes;
+using namespace parley::protocol;
+
+namespace {
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+Frame frame_of(const Message& m) { return std::make_shared<const std::string>(encode(m)); }
+
+bool same_name_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+Frame error_frame(const char* code, std::string message, std::string ref) {
+  return frame_of(Error{code, std::move(message), std::move(ref)});
+}
+
+ChatService::ChatService(const ServerConfig& config, HistoryWorker& history, Fanout& fanout,
+                         LiveGenerations& live, AssistantRunner& assistant)
+    : config_(config), history_(history), fanout_(fanout), live_(live), assistant_(assistant) {}
+
+void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+                           std::string_view frame, bool binary) {
+  if (frame.size() > config_.max_message_bytes) {
+    peer->deliver(error_frame(codes::too_large,
+                              "frame of " + std::to_string(frame.size()) + " bytes exceeds " +
+                                  std::to_string(config_.max_message_bytes)));
+    return;
+  }
+  if (binary && !validation::is_valid_utf8(frame)) {
+    peer->deliver(error_frame(codes::bad_utf8, "frame is not valid UTF-8"));
+    return;
+  }
+  auto decoded = decode(frame);
+  if (!decoded.ok()) {
+    peer->deliver(error_frame(decoded.error.code.c_str(), decoded.error.message,
+                              decoded.error.type));
+    return;
+  }
+  auto& msg = *decoded.value;
+  if (auto* hello = std::get_if<Hello>(&msg)) return on_hello(peer, state, *hello);
+  if (!state.greeted) {
+    peer->deliver(error_frame(codes::hello_required, "the first frame must be hello",
+                              type_name(msg)));
+    return;
+  }
+  if (auto* join = std::get_if<Join>(&msg)) return on_join(peer, state, *join);
+  if (auto* send = std::get_if<Send>(&msg)) return on_send(peer, state, *send);
+  if (auto* ping = std::get_if<Ping>(&msg)) return peer->deliver(frame_of(Pong{ping->nonce}));
+  peer->deliver(error_frame(codes::unexpected_type,
+                            std::string(type_name(msg)) + " is sent by the server, not to it",
+                            type_name(msg)));
+}
+
+void ChatService::on_close(const Subscriber* peer) { fanout_.unsubscribe_all(peer); }
+
+void ChatService::on_hello(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+                           const Hello& m) {
+  if (state.greeted) {
+    peer->deliver(error_frame(codes::unexpected_type, "hello was already accepted", "hello"));
+    return;
+  }
+  if (auto v = validation::check_name(m.name); !v) {
+    peer->deliver(error_frame(v.code, v.reason, m.name));
+    return;
+  }
+  if (same_name_ignoring_case(m.name, BuiltinAssistant::kName)) {
+    peer->deliver(error_frame(codes::invalid_name, "that name belongs to the assistant", m.name));
+    return;
+  }
+  state.greeted = true;
+  state.user = m.name;
+  peer->deliver(frame_of(Welcome{m.name, std::string("parley/") + PARLEY_VERSION,
+                                 config_.heartbeat_ms,
+                                 static_cast<std::uint32_t>(config_.max_message_bytes)}));
+}
+
+void ChatService::on_join(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+                          const Join& m) {
+  if (auto v = validation::check_room(m.room); !v) {
+    peer->deliver(error_frame(v.code, v.reason, m.room));
+    return;
+  }
+  if (m.history_limit > validation::kMaxHistoryLimit) {
+    peer->deliver(error_frame(codes::bad_field,
+                              "join.history_limit: at most " +
+                                  std::to_string(validation::kMaxHistoryLimit),
+                              m.room));
+    return;
+  }
+  state.rooms.insert(m.room);
+  auto room = m.room;
+  auto limit = m.history_limit;
+  history_.post(
+      {[this, peer, room, limit](history::HistoryStore& store) -> HistoryWorker::Continuation {
+         auto info = store.ensure_room(room);
+         auto messages = store.recent(room, limit);
+         return [this, peer, info = std::move(info), messages = std::move(messages)]() mutable {
+           live_.join_room(info.name, [&](const std::map<std::uint64_t, std::string>& partial) {
+             for (auto& msg : messages)
+               if (auto it = partial.find(msg.seq); it != partial.end()) {
+                 msg.text = it->second;
+                 msg.status = MessageStatus::streaming;
+               }
+             fanout_.subscribe(info.name, peer);
+             peer->deliver(frame_of(Joined{info.name, info.epoch, info.head_seq, messages}));
+           });
+         };
+       },
+       [peer, room](const std::string&) {
+         peer->deliver(error_frame(codes::internal, "could not read the room's history", room));
+       }});
+}
+
+void ChatService::on_send(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+                          const Send& m) {
+  if (!state.rooms.contains(m.room)) {
+    peer->deliver(error_frame(codes::not_joined, "join the room before sending to it",
+                              m.client_id));
+    return;
+  }
+  if (auto v = validation::check_client_id(m.client_id); !v) {
+    peer->deliver(error_frame(v.code, v.reason, m.client_id));
+    return;
+  }
+  if (auto v = validation::check_text(m.text); !v) {
+    peer->deliver(error_frame(v.code, v.reason, m.client_id));
+    return;
+  }
+  history::NewMessage row{m.room, state.user, MessageKind::user, m.text, m.client_id, "",
+                          MessageStatus::complete, now_ms()};
+  history_.post(
+      {[this, peer, row](history::HistoryStore& store) -> HistoryWorker::Continuation {
+         auto result = store.append(row);
+         return [this, peer, result = std::move(result)] {
+           auto& msg = result.message;
+           peer->deliver(frame_of(Ack{msg.room, msg.client_id, msg.seq, result.duplicate}));
+           if (result.duplicate) return;
+           fanout_.publish(msg.room, frame_of(Posted{msg}));
+           assistant_.respond(msg);
+         };
+       },
+       [peer, id = m.client_id](const std::string&) {
+         peer->deliver(error_frame(codes::internal, "the message could not be stored; resend it",
+                                   id));
+       }});
+}
+
+}  // namespace parley::server

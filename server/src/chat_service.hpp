@@ -1,0 +1,52 @@
+// The chat protocol's rules: what each client frame means and what the server answers.
+// Called on the connection's strand; every store access goes through the history worker,
+// so nothing here blocks a network thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "assistant_runner.hpp"
+#include "fanout.hpp"
+#include "history_worker.hpp"
+#include "live_generations.hpp"
+#include "parley/protocol.hpp"
+#include "peer_state.hpp"
+#include "server_config.hpp"
+
+namespace parley::server {
+
+class ChatService {
+ public:
+  ChatService(const ServerConfig& config, HistoryWorker& history, Fanout& fanout,
+              LiveGenerations& live, AssistantRunner& assistant);
+
+  // One complete frame from `peer`. `binary` frames are accepted when they hold UTF-8
+  // JSON, like text frames.
+  void on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+                std::string_view frame, bool binary);
+  // The connection is gone: stop delivering to it.
+  void on_close(const Subscriber* peer);
+
+  const ServerConfig& config() const { return config_; }
+
+ private:
+  void on_hello(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+                const protocol::Hello& m);
+  void on_join(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+               const protocol::Join& m);
+  void on_send(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+               const protocol::Send& m);
+
+  const ServerConfig& config_;
+  HistoryWorker& history_;
+  Fanout& fanout_;
+  LiveGenerations& live_;
+  AssistantRunner& assistant_;
+};
+
+// Encodes an error frame for one recipient.
+Frame error_frame(const char* code, std::string message, std::string ref = {});
+
+}  // namespace parley::server

@@ -1,0 +1,93 @@
+#include "history_worker.hpp"
+
+#include <exception>
+#include <vector>
+
+#include "log.hpp"
+
+namespace parley::server {
+
+HistoryWorker::HistoryWorker(std::unique_ptr<history::HistoryStore> store, std::size_t max_batch)
+    : store_(std::move(store)), max_batch_(max_batch), thread_([this] { run(); }) {}
+
+HistoryWorker::~HistoryWorker() { stop(); }
+
+void HistoryWorker::post(Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    // While draining, the worker's own continuations may still add work (a reply that
+    // must be stored as interrupted); everyone else is refused.
+    if (!stopping_ || std::this_thread::get_id() == thread_.get_id()) {
+      queue_.push_back(std::move(job));
+      wake_.notify_one();
+      return;
+    }
+  }
+  if (job.failed) job.failed("history is shutting down");
+}
+
+void HistoryWorker::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    wake_.notify_one();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+std::size_t HistoryWorker::backlog() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+void HistoryWorker::run() {
+  std::deque<Job> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    run_batch(batch);
+    batch.clear();
+  }
+}
+
+void HistoryWorker::run_batch(std::deque<Job>& batch) {
+  std::vector<Continuation> after(batch.size());
+  std::vector<std::string> errors(batch.size());
+  try {
+    store_->batch([&] {
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        // One failing job must not roll back the others: its own statements failed
+        // and left nothing behind, so it is reported alone.
+        try {
+          after[i] = batch[i].run(*store_);
+        } catch (const std::exception& e) {
+          errors[i] = e.what();
+        }
+      }
+    });
+  } catch (const std::exception& e) {
+    log_line(std::string("history commit failed: ") + e.what());
+    for (auto& err : errors)
+      if (err.empty()) err = std::string("commit failed: ") + e.what();
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    try {
+      if (!errors[i].empty()) {
+        if (batch[i].failed) batch[i].failed(errors[i]);
+      } else if (after[i]) {
+        after[i]();
+      }
+    } catch (const std::exception& e) {
+      log_line(std::string("history continuation failed: ") + e.what());
+    }
+  }
+}
+
+}  // namespace parley::server

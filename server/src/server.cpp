@@ -1,0 +1,91 @@
+#include "server.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "log.hpp"
+#include "parley/history/sqlite_history_store.hpp"
+
+namespace parley::server {
+
+namespace net = boost::asio;
+
+namespace {
+
+std::unique_ptr<history::HistoryStore> open_store(const std::string& path) {
+  auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+  auto store = std::make_unique<history::SqliteHistoryStore>(path);
+  if (auto n = store->interrupt_streaming(); n > 0)
+    log_line(std::to_string(n) + " replies left unfinished by the last run are now interrupted");
+  return store;
+}
+
+}  // namespace
+
+Server::Server(ServerConfig config)
+    : config_(std::move(config)), ioc_(static_cast<int>(config_.threads)) {
+  history_ = std::make_unique<HistoryWorker>(open_store(config_.db_path));
+  assistant_ = std::make_unique<AssistantRunner>(ioc_, *history_, fanout_, live_,
+                                                 config_.assistant_delay_ms);
+  chat_ = std::make_unique<ChatService>(config_, *history_, fanout_, live_, *assistant_);
+  ctx_ = std::make_unique<ServerContext>(config_, *chat_, *history_, fanout_, *assistant_);
+  auto address = net::ip::make_address(config_.host);
+  listener_ = std::make_shared<Listener>(ioc_, net::ip::tcp::endpoint{address, config_.port},
+                                         *ctx_);
+}
+
+Server::~Server() {
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+}
+
+unsigned short Server::port() const { return listener_->local_endpoint().port(); }
+
+void Server::run() {
+  net::signal_set signals(ioc_, SIGINT, SIGTERM);
+  signals.async_wait([this](boost::system::error_code ec, int) {
+    if (!ec) shutdown();
+  });
+  // Keeps run() going while connections close; released by shutdown().
+  auto work = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(
+      ioc_.get_executor());
+  listener_->run();
+  std::cout << "parley-server listening on http://" << config_.host << ":" << port() << "/"
+            << std::endl;
+
+  for (unsigned i = 1; i < config_.threads; ++i) threads_.emplace_back([this] { ioc_.run(); });
+  ioc_.run();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  // Everything that could post history jobs has stopped; finish writing them.
+  history_->stop();
+  log_line("stopped");
+  (void)work;
+}
+
+void Server::shutdown() {
+  log_line("stopping");
+  listener_->stop();
+  assistant_->stop_all();
+  ctx_->sessions.close_all();
+  // Close handshakes get up to two seconds to finish; then the threads stop regardless.
+  stop_when_closed(std::chrono::steady_clock::now() + std::chrono::seconds(2));
+}
+
+void Server::stop_when_closed(std::chrono::steady_clock::time_point deadline) {
+  if (ctx_->connections == 0 || std::chrono::steady_clock::now() >= deadline) {
+    ioc_.stop();
+    return;
+  }
+  shutdown_timer_.expires_after(std::chrono::milliseconds(20));
+  shutdown_timer_.async_wait([this, deadline](boost::system::error_code ec) {
+    if (!ec) stop_when_closed(deadline);
+  });
+}
+
+}  // namespace parley::server

@@ -1,0 +1,77 @@
+#include "server_config.hpp"
+
+#include <charconv>
+#include <iostream>
+#include <string_view>
+
+namespace parley::server {
+
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: parley-server [options]\n"
+    "\n"
+    "Serves the Parley web client, its WebSocket chat protocol at /ws and GET /health\n"
+    "on one port.\n"
+    "\n"
+    "Options:\n"
+    "  --host ADDR               address to listen on (default 127.0.0.1)\n"
+    "  --port N                  port, 0 picks a free one (default 8080)\n"
+    "  --db PATH                 SQLite history file (default data/parley.db)\n"
+    "  --web-root DIR            folder with the web client (default web)\n"
+    "  --threads N               network threads (default 2)\n"
+    "  --assistant-delay-ms N    pause between the assistant's streamed tokens (default 40)\n"
+    "  --heartbeat-ms N          client ping interval announced in welcome (default 15000)\n"
+    "  --max-message-bytes N     largest accepted frame; larger ones get too_large\n"
+    "                            (default 65536)\n"
+    "  --help                    show this text\n"
+    "\n"
+    "On start it prints 'parley-server listening on http://HOST:PORT/'.\n"
+    "SIGINT or SIGTERM stop it cleanly.\n";
+
+template <class T>
+bool parse_number(std::string_view text, T& out, T min, T max) {
+  T value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max)
+    return false;
+  out = value;
+  return true;
+}
+
+}  // namespace
+
+ParseOutcome parse_command_line(int argc, char** argv) {
+  ServerConfig c;
+  auto bad = [](std::string_view what) {
+    std::cerr << "parley-server: " << what << "\n(see parley-server --help)\n";
+    return ParseOutcome{std::nullopt, 2};
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return {std::nullopt, 0};
+    }
+    if (i + 1 >= argc) return bad(std::string(arg) + " needs a value");
+    std::string_view value = argv[++i];
+    bool ok = true;
+    if (arg == "--host") c.host = value;
+    else if (arg == "--port") ok = parse_number<std::uint16_t>(value, c.port, 0, 65535);
+    else if (arg == "--db") c.db_path = value;
+    else if (arg == "--web-root") c.web_root = value;
+    else if (arg == "--threads") ok = parse_number<unsigned>(value, c.threads, 1, 64);
+    else if (arg == "--assistant-delay-ms")
+      ok = parse_number<unsigned>(value, c.assistant_delay_ms, 0, 60000);
+    else if (arg == "--heartbeat-ms")
+      ok = parse_number<unsigned>(value, c.heartbeat_ms, 1000, 600000);
+    else if (arg == "--max-message-bytes")
+      ok = parse_number<std::size_t>(value, c.max_message_bytes, 1024, c.hard_frame_bytes);
+    else
+      return bad("unknown option " + std::string(arg));
+    if (!ok) return bad("bad value for " + std::string(arg) + ": " + std::string(value));
+  }
+  return {c, 0};
+}
+
+}  // namespace parley::server

@@ -1,0 +1,32 @@
+// Command-line configuration of parley-server.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace parley::server {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string db_path = "data/parley.db";
+  std::string web_root = "web";
+  unsigned threads = 2;
+  unsigned assistant_delay_ms = 40;    // pause between streamed tokens
+  unsigned heartbeat_ms = 15000;       // how often clients ping; dead after two misses
+  std::size_t max_message_bytes = 64 * 1024;   // larger frames get error too_large
+  std::size_t hard_frame_bytes = 1024 * 1024;  // larger frames close the connection (1009)
+  std::size_t send_queue_frames = 4096;        // per connection, then the peer is dropped
+  std::size_t send_queue_bytes = 16 * 1024 * 1024;
+};
+
+// Parses argv. On --help or a bad option, prints to stdout/stderr and returns the exit
+// code the program should end with; otherwise returns the config.
+struct ParseOutcome {
+  std::optional<ServerConfig> config;
+  int exit_code = 0;
+};
+ParseOutcome parse_command_line(int argc, char** argv);
+
+}  // namespace parley::server

@@ -1,0 +1,118 @@
+// The client's conversation logic, free of I/O and clocks so that it runs the same in
+// the browser and in unit tests. The platform feeds it transport events, UI intents and
+// the time, and carries out what it asks for:
+//
+//   session.tick(now);
+//   if (session.take_close_request()) close the socket (already counted as dropped);
+//   if (session.take_connect_request(now)) open a socket, later on_connected/on_disconnected;
+//   for (auto& frame : session.take_outbox()) write frame;
+//
+// Reconnection, heartbeats, history merging and resending of unacknowledged messages
+// all happen here; the platform never decides any of it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parley/backoff.hpp"
+#include "parley/protocol.hpp"
+#include "parley/room_transcript.hpp"
+#include "parley/validation.hpp"
+
+namespace parley::client {
+
+enum class ConnectionState { disconnected, connecting, connected, reconnecting };
+const char* to_string(ConnectionState s);
+
+struct SessionOptions {
+  std::string room = "lobby";
+  std::uint32_t history_limit = 50;
+  std::string client = "parley-web/0.1";
+  BackoffParams backoff;
+  std::int64_t connect_timeout_ms = 10000;  // open + welcome + joined must fit in this
+  std::int64_t stable_after_ms = 10000;     // a connection up this long resets the backoff
+  std::uint32_t default_heartbeat_ms = 15000;  // when the server announces none
+};
+
+class Session {
+ public:
+  using IdGenerator = std::function<std::string()>;
+  using Random01 = std::function<double()>;
+
+  Session(SessionOptions options, IdGenerator next_id, Random01 random01);
+
+  // ---- UI intents ----
+  // Signs in as `name`; the connection opens at the next take_connect_request.
+  validation::Verdict start(std::string_view name);
+  // Queues a message; it is written now when the room is joined, else after joining.
+  validation::Verdict send(std::string_view text, std::int64_t now_ms);
+  // Skips the rest of the reconnect delay.
+  void retry_now();
+  void dismiss_error() { last_error_.reset(); }
+
+  // ---- transport events ----
+  void on_connected(std::int64_t now_ms);
+  void on_disconnected(std::int64_t now_ms, std::string_view reason);
+  void on_frame(std::int64_t now_ms, std::string_view text);
+  void tick(std::int64_t now_ms);
+
+  // ---- requests to the platform ----
+  bool take_connect_request(std::int64_t now_ms);
+  bool take_close_request();
+  std::vector<std::string> take_outbox();
+
+  // ---- state for the UI ----
+  ConnectionState connection() const;
+  // Time left before the next attempt while reconnecting, else 0.
+  std::int64_t reconnect_in_ms(std::int64_t now_ms) const;
+  bool signed_in() const { return phase_ != Phase::signed_out; }
+  // True once a connection of this sign-in was lost (attempts are then reconnects).
+  bool has_dropped() const { return dropped_before_; }
+  // The name the server accepted, or the one asked for before the welcome.
+  const std::string& user() const { return user_; }
+  const std::string& room() const { return options_.room; }
+  const RoomTranscript& transcript() const { return transcript_; }
+  const std::optional<protocol::Error>& last_error() const { return last_error_; }
+  const std::string& disconnect_reason() const { return disconnect_reason_; }
+  std::uint32_t heartbeat_ms() const { return heartbeat_ms_; }
+
+ private:
+  enum class Phase { signed_out, waiting, opening, handshaking, joining, live };
+
+  void handle(std::int64_t now_ms, protocol::Message&& m);
+  void on_welcome(const protocol::Welcome& w);
+  void on_joined(std::int64_t now_ms, const protocol::Joined& j);
+  void on_error(const protocol::Error& e);
+  void drop(std::int64_t now_ms, std::string_view reason);
+  void close_and_drop(std::int64_t now_ms, std::string_view reason);
+  void write(const protocol::Message& m);
+  void write_send(const Entry& e);
+  bool socket_open() const;
+
+  SessionOptions options_;
+  IdGenerator next_id_;
+  Backoff backoff_;
+  RoomTranscript transcript_;
+
+  Phase phase_ = Phase::signed_out;
+  std::string user_;
+  std::string epoch_;
+  std::uint32_t heartbeat_ms_ = 0;
+  bool dropped_before_ = false;  // shows "reconnecting" rather than "connecting"
+  bool close_requested_ = false;
+  std::int64_t next_attempt_ms_ = 0;
+  std::int64_t attempt_started_ms_ = 0;
+  std::int64_t live_since_ms_ = 0;
+  std::int64_t last_frame_ms_ = 0;
+  std::int64_t next_ping_ms_ = 0;
+  std::uint64_t ping_nonce_ = 0;
+  std::vector<std::string> outbox_;
+  std::optional<protocol::Error> last_error_;
+  std::string disconnect_reason_;
+};
+
+}  // namespace parley::client

@@ -1,0 +1,35 @@
+// Encoding and decoding of protocol messages. Decoding never throws (the client is
+// built without exceptions): every failure is a DecodeError with a code from
+// error_codes.hpp and a message that says where parsing failed, e.g.
+// `message.seq: expected unsigned integer`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "parley/protocol.hpp"
+
+namespace parley::protocol {
+
+struct DecodeError {
+  std::string code;     // error_codes::bad_json, bad_envelope, unsupported_version,
+                        // unknown_type, bad_field, bad_utf8
+  std::string message;  // human-readable, names the failing path
+  std::string type;     // the envelope's "type" when it could be read, else ""
+};
+
+struct DecodeResult {
+  std::optional<Message> value;
+  DecodeError error;
+  bool ok() const { return value.has_value(); }
+};
+
+// One JSON object, compact, with "v" and "type" first.
+std::string encode(const Message& m);
+
+// Parses one frame. Unknown fields are ignored (forward compatibility); unknown types,
+// missing required fields and mistyped fields are errors.
+DecodeResult decode(std::string_view text);
+
+}  // namespace parley::protocol

@@ -1,0 +1,77 @@
+// A room's messages as the client shows them: stored messages in ascending seq with no
+// duplicates, followed by the user's own messages the server has not stored yet.
+// Every way a message can arrive (history, broadcast, ack, stream frames) merges here,
+// so a message is never shown twice however the frames interleave or repeat.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parley/protocol.hpp"
+
+namespace parley::client {
+
+// Delivery of the user's own messages; `none` for everybody else's.
+enum class Delivery { none, sending, sent, failed };
+const char* to_string(Delivery d);
+
+struct Entry {
+  std::uint64_t seq = 0;  // 0 until the server stored it
+  std::string author;
+  protocol::MessageKind kind = protocol::MessageKind::user;
+  std::string text;
+  protocol::MessageStatus status = protocol::MessageStatus::complete;
+  Delivery delivery = Delivery::none;
+  std::string client_id;
+  std::string gen_id;
+  std::string failure;        // why delivery failed
+  std::int64_t ts_ms = 0;
+  bool needs_refresh = false;  // a stream delta was missed; the next join repairs it
+
+  bool pending() const { return seq == 0; }
+  friend bool operator==(const Entry&, const Entry&) = default;
+};
+
+class RoomTranscript {
+ public:
+  const std::vector<Entry>& entries() const { return entries_; }
+  std::size_t size() const { return entries_.size(); }
+  // Changes whenever any entry changes, so views can skip work while it stays the same.
+  std::uint64_t revision() const { return revision_; }
+
+  // A message stored by the server (history or broadcast). `self` is the user's name:
+  // a stored message with a pending entry's client_id and that author replaces it.
+  void merge(const protocol::ChatMessage& m, std::string_view self);
+
+  void add_pending(Entry e);
+  // The server stored the pending message `client_id` at `seq`.
+  void acknowledge(std::string_view client_id, std::uint64_t seq);
+  void fail(std::string_view client_id, std::string reason);
+  bool has_pending(std::string_view client_id) const;
+  // Own messages still waiting for an ack, in the order they were written.
+  std::vector<const Entry*> unacknowledged() const;
+
+  void stream_started(const protocol::StreamStarted& s);
+  // Appends only the bytes not already held; a delta past the end marks a gap.
+  void stream_delta(const protocol::StreamDelta& d);
+  void stream_completed(const protocol::StreamCompleted& c);
+
+  // Forget stored messages (the room's epoch changed); pending ones stay.
+  void clear_stored();
+
+  const Entry* find_seq(std::uint64_t seq) const;
+  const Entry* find_client_id(std::string_view client_id) const;
+
+ private:
+  Entry* find_seq_mut(std::uint64_t seq);
+  Entry* find_gen(std::string_view gen_id);
+  std::vector<Entry>::iterator pending_it(std::string_view client_id);
+  Entry& insert_stored(Entry e);
+
+  std::vector<Entry> entries_;
+  std::uint64_t revision_ = 0;
+};
+
+}  // namespace parley::client

@@ -1,0 +1,36 @@
+// Input rules shared by client and server so both refuse the same inputs.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace parley::validation {
+
+inline constexpr std::size_t kMaxNameBytes = 32;
+inline constexpr std::size_t kMaxRoomBytes = 64;
+inline constexpr std::size_t kMaxTextBytes = 8000;
+inline constexpr std::size_t kMaxClientIdBytes = 64;
+inline constexpr std::size_t kMaxMessageBytes = 64 * 1024;  // one frame
+inline constexpr unsigned kMaxHistoryLimit = 200;
+
+// The outcome of a check: valid, or an error code (error_codes.hpp) and a reason.
+struct Verdict {
+  const char* code = nullptr;  // nullptr when valid
+  std::string reason;
+  explicit operator bool() const { return code == nullptr; }
+};
+
+bool is_valid_utf8(std::string_view s);
+
+// 1..32 bytes of UTF-8, no control characters, not only white space; surrounding
+// white space is not allowed.
+Verdict check_name(std::string_view name);
+// 1..64 bytes of [a-z0-9_-], starting with a letter or digit.
+Verdict check_room(std::string_view room);
+// 1..8000 bytes of UTF-8, not only white space, no control characters except \n and \t.
+Verdict check_text(std::string_view text);
+// 1..64 bytes of [A-Za-z0-9_-].
+Verdict check_client_id(std::string_view id);
+
+}  // namespace parley::validation

@@ -1,0 +1,243 @@
+#include "parley/client_session.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "parley/codec.hpp"
+#include "parley/error_codes.hpp"
+
+namespace parley::client {
+namespace {
+
+namespace codes = parley::error_codes;
+
+// Errors about a send that retrying with the same text cannot fix.
+bool is_final_send_error(std::string_view code) {
+  return code == codes::invalid_text || code == codes::invalid_client_id ||
+         code == codes::too_large || code == codes::bad_field || code == codes::overloaded ||
+         code == codes::internal || code == codes::invalid_room;
+}
+
+}  // namespace
+
+const char* to_string(ConnectionState s) {
+  switch (s) {
+    case ConnectionState::disconnected: return "disconnected";
+    case ConnectionState::connecting: return "connecting";
+    case ConnectionState::connected: return "connected";
+    case ConnectionState::reconnecting: return "reconnecting";
+  }
+  return "disconnected";
+}
+
+Session::Session(SessionOptions options, IdGenerator next_id, Random01 random01)
+    : options_(std::move(options)),
+      next_id_(std::move(next_id)),
+      backoff_(options_.backoff, std::move(random01)) {}
+
+validation::Verdict Session::start(std::string_view name) {
+  validation::Verdict v = validation::check_name(name);
+  if (!v) return v;
+  if (phase_ != Phase::signed_out) return v;
+  user_ = std::string(name);
+  phase_ = Phase::waiting;
+  next_attempt_ms_ = 0;
+  dropped_before_ = false;
+  backoff_.reset();
+  last_error_.reset();
+  return v;
+}
+
+validation::Verdict Session::send(std::string_view text, std::int64_t now_ms) {
+  validation::Verdict v = validation::check_text(text);
+  if (!v) return v;
+  if (phase_ == Phase::signed_out) {
+    v.code = codes::not_joined;
+    v.reason = "sign in first";
+    return v;
+  }
+  Entry e;
+  e.author = user_;
+  e.kind = protocol::MessageKind::user;
+  e.text = std::string(text);
+  e.delivery = Delivery::sending;
+  e.client_id = next_id_();
+  e.ts_ms = now_ms;
+  if (phase_ == Phase::live) write_send(e);
+  transcript_.add_pending(std::move(e));
+  return v;
+}
+
+void Session::retry_now() {
+  if (phase_ == Phase::waiting) next_attempt_ms_ = 0;
+}
+
+void Session::on_connected(std::int64_t now_ms) {
+  if (phase_ != Phase::opening) return;
+  phase_ = Phase::handshaking;
+  last_frame_ms_ = now_ms;
+  write(protocol::Hello{user_, options_.client});
+}
+
+void Session::on_disconnected(std::int64_t now_ms, std::string_view reason) {
+  if (phase_ == Phase::signed_out || phase_ == Phase::waiting) return;
+  drop(now_ms, reason);
+}
+
+void Session::on_frame(std::int64_t now_ms, std::string_view text) {
+  if (!socket_open()) return;
+  last_frame_ms_ = now_ms;
+  protocol::DecodeResult r = protocol::decode(text);
+  if (!r.ok()) {
+    last_error_ = protocol::Error{r.error.code, r.error.message, r.error.type};
+    return;
+  }
+  handle(now_ms, std::move(*r.value));
+}
+
+void Session::handle(std::int64_t now_ms, protocol::Message&& m) {
+  if (auto* w = std::get_if<protocol::Welcome>(&m)) {
+    if (phase_ == Phase::handshaking) on_welcome(*w);
+  } else if (auto* j = std::get_if<protocol::Joined>(&m)) {
+    on_joined(now_ms, *j);
+  } else if (auto* a = std::get_if<protocol::Ack>(&m)) {
+    if (a->room == options_.room) transcript_.acknowledge(a->client_id, a->seq);
+  } else if (auto* p = std::get_if<protocol::Posted>(&m)) {
+    if (p->message.room == options_.room) transcript_.merge(p->message, user_);
+  } else if (auto* s = std::get_if<protocol::StreamStarted>(&m)) {
+    if (s->room == options_.room) transcript_.stream_started(*s);
+  } else if (auto* d = std::get_if<protocol::StreamDelta>(&m)) {
+    if (d->room == options_.room) transcript_.stream_delta(*d);
+  } else if (auto* c = std::get_if<protocol::StreamCompleted>(&m)) {
+    if (c->room == options_.room) transcript_.stream_completed(*c);
+  } else if (auto* e = std::get_if<protocol::Error>(&m)) {
+    on_error(*e);
+  }
+  // Pong needs no handling: any frame proves the connection alive.
+}
+
+void Session::on_welcome(const protocol::Welcome& w) {
+  if (!w.user.empty()) user_ = w.user;
+  heartbeat_ms_ = w.heartbeat_ms > 0 ? w.heartbeat_ms : options_.default_heartbeat_ms;
+  phase_ = Phase::joining;
+  write(protocol::Join{options_.room, options_.history_limit});
+}
+
+void Session::on_joined(std::int64_t now_ms, const protocol::Joined& j) {
+  if (j.room != options_.room || (phase_ != Phase::joining && phase_ != Phase::live)) return;
+  // A new epoch means the room's store was reset: old positions mean nothing now.
+  if (!epoch_.empty() && j.epoch != epoch_) transcript_.clear_stored();
+  epoch_ = j.epoch;
+  for (const protocol::ChatMessage& m : j.history) transcript_.merge(m, user_);
+  if (phase_ != Phase::live) {
+    phase_ = Phase::live;
+    live_since_ms_ = now_ms;
+    next_ping_ms_ = now_ms + heartbeat_ms_;
+  }
+  // The server de-duplicates by client_id, so resending what it may already hold is safe.
+  for (const Entry* e : transcript_.unacknowledged()) write_send(*e);
+}
+
+void Session::on_error(const protocol::Error& e) {
+  last_error_ = e;
+  if (phase_ == Phase::handshaking && e.code == codes::invalid_name) {
+    // Retrying the same name cannot succeed: back to the sign-in screen.
+    close_requested_ = true;
+    outbox_.clear();
+    phase_ = Phase::signed_out;
+    disconnect_reason_ = e.message.empty() ? e.code : e.message;
+    return;
+  }
+  if (e.code == codes::not_joined && phase_ == Phase::live) {
+    phase_ = Phase::joining;
+    write(protocol::Join{options_.room, options_.history_limit});
+    return;
+  }
+  if (!e.ref.empty() && transcript_.has_pending(e.ref) && is_final_send_error(e.code)) {
+    transcript_.fail(e.ref, e.message.empty() ? e.code : e.message);
+  }
+}
+
+void Session::tick(std::int64_t now_ms) {
+  switch (phase_) {
+    case Phase::opening:
+    case Phase::handshaking:
+    case Phase::joining:
+      if (now_ms - attempt_started_ms_ >= options_.connect_timeout_ms) {
+        close_and_drop(now_ms, "connection timed out");
+      }
+      break;
+    case Phase::live:
+      if (now_ms - last_frame_ms_ >= 2 * static_cast<std::int64_t>(heartbeat_ms_)) {
+        close_and_drop(now_ms, "no answer from the server");
+        break;
+      }
+      if (now_ms >= next_ping_ms_) {
+        write(protocol::Ping{++ping_nonce_});
+        next_ping_ms_ = now_ms + heartbeat_ms_;
+      }
+      break;
+    case Phase::signed_out:
+    case Phase::waiting:
+      break;
+  }
+}
+
+bool Session::take_connect_request(std::int64_t now_ms) {
+  if (phase_ != Phase::waiting || now_ms < next_attempt_ms_) return false;
+  phase_ = Phase::opening;
+  attempt_started_ms_ = now_ms;
+  return true;
+}
+
+bool Session::take_close_request() { return std::exchange(close_requested_, false); }
+
+std::vector<std::string> Session::take_outbox() { return std::exchange(outbox_, {}); }
+
+ConnectionState Session::connection() const {
+  switch (phase_) {
+    case Phase::signed_out: return ConnectionState::disconnected;
+    case Phase::waiting:
+      return dropped_before_ ? ConnectionState::reconnecting : ConnectionState::connecting;
+    case Phase::opening:
+    case Phase::handshaking:
+    case Phase::joining: return ConnectionState::connecting;
+    case Phase::live: return ConnectionState::connected;
+  }
+  return ConnectionState::disconnected;
+}
+
+std::int64_t Session::reconnect_in_ms(std::int64_t now_ms) const {
+  if (phase_ != Phase::waiting) return 0;
+  return std::max<std::int64_t>(0, next_attempt_ms_ - now_ms);
+}
+
+void Session::drop(std::int64_t now_ms, std::string_view reason) {
+  const bool was_stable =
+      phase_ == Phase::live && now_ms - live_since_ms_ >= options_.stable_after_ms;
+  if (was_stable) backoff_.reset();
+  phase_ = Phase::waiting;
+  outbox_.clear();
+  dropped_before_ = true;
+  disconnect_reason_ = std::string(reason);
+  next_attempt_ms_ = now_ms + backoff_.next_delay_ms();
+}
+
+void Session::close_and_drop(std::int64_t now_ms, std::string_view reason) {
+  close_requested_ = true;
+  drop(now_ms, reason);
+}
+
+void Session::write(const protocol::Message& m) {
+  if (socket_open()) outbox_.push_back(protocol::encode(m));
+}
+
+void Session::write_send(const Entry& e) {
+  write(protocol::Send{options_.room, e.client_id, e.text});
+}
+
+bool Session::socket_open() const {
+  return phase_ == Phase::handshaking || phase_ == Phase::joining || phase_ == Phase::live;
+}
+
+}  // namespace parley::client

@@ -1,0 +1,420 @@
+// The JSON wire form of protocol.hpp. Nothing here may throw: the wasm client is built
+// without exceptions, so values are read through get_ptr (null on a type mismatch)
+// rather than get<>() or at(), and dumping replaces invalid UTF-8 instead of throwing.
+#include "parley/codec.hpp"
+
+#include <cstdint>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "parley/error_codes.hpp"
+#include "parley/validation.hpp"
+
+namespace parley::protocol {
+namespace {
+
+using Json = nlohmann::json;
+// Encoding keeps insertion order so every frame starts with "v" and "type".
+using OrderedJson = nlohmann::ordered_json;
+
+// ---- encoding -------------------------------------------------------------------------
+
+void to_json(OrderedJson& j, const ChatMessage& m) {
+  j["room"] = m.room;
+  j["seq"] = m.seq;
+  j["author"] = m.author;
+  j["kind"] = to_string(m.kind);
+  j["text"] = m.text;
+  j["client_id"] = m.client_id;
+  j["gen_id"] = m.gen_id;
+  j["status"] = to_string(m.status);
+  j["ts_ms"] = m.ts_ms;
+}
+
+OrderedJson object_of(const ChatMessage& m) {
+  OrderedJson j = OrderedJson::object();
+  to_json(j, m);
+  return j;
+}
+
+void to_json(OrderedJson& j, const Hello& m) {
+  j["name"] = m.name;
+  j["client"] = m.client;
+}
+
+void to_json(OrderedJson& j, const Join& m) {
+  j["room"] = m.room;
+  j["history_limit"] = m.history_limit;
+}
+
+void to_json(OrderedJson& j, const Send& m) {
+  j["room"] = m.room;
+  j["client_id"] = m.client_id;
+  j["text"] = m.text;
+}
+
+void to_json(OrderedJson& j, const Ping& m) { j["nonce"] = m.nonce; }
+
+void to_json(OrderedJson& j, const Welcome& m) {
+  j["user"] = m.user;
+  j["server"] = m.server;
+  j["heartbeat_ms"] = m.heartbeat_ms;
+  j["max_message_bytes"] = m.max_message_bytes;
+}
+
+void to_json(OrderedJson& j, const Joined& m) {
+  j["room"] = m.room;
+  j["epoch"] = m.epoch;
+  j["head_seq"] = m.head_seq;
+  OrderedJson history = OrderedJson::array();
+  for (const ChatMessage& message : m.history) history.push_back(object_of(message));
+  j["history"] = std::move(history);
+}
+
+void to_json(OrderedJson& j, const Ack& m) {
+  j["room"] = m.room;
+  j["client_id"] = m.client_id;
+  j["seq"] = m.seq;
+  j["duplicate"] = m.duplicate;
+}
+
+void to_json(OrderedJson& j, const Posted& m) { j["message"] = object_of(m.message); }
+
+void to_json(OrderedJson& j, const StreamStarted& m) {
+  j["room"] = m.room;
+  j["gen_id"] = m.gen_id;
+  j["seq"] = m.seq;
+  j["reply_to"] = m.reply_to;
+  j["author"] = m.author;
+  j["ts_ms"] = m.ts_ms;
+}
+
+void to_json(OrderedJson& j, const StreamDelta& m) {
+  j["room"] = m.room;
+  j["gen_id"] = m.gen_id;
+  j["offset"] = m.offset;
+  j["text"] = m.text;
+}
+
+void to_json(OrderedJson& j, const StreamCompleted& m) {
+  j["room"] = m.room;
+  j["gen_id"] = m.gen_id;
+  j["seq"] = m.seq;
+  j["text"] = m.text;
+  j["status"] = to_string(m.status);
+}
+
+void to_json(OrderedJson& j, const Error& m) {
+  j["code"] = m.code;
+  j["message"] = m.message;
+  j["ref"] = m.ref;
+}
+
+void to_json(OrderedJson& j, const Pong& m) { j["nonce"] = m.nonce; }
+
+// ---- decoding -------------------------------------------------------------------------
+
+// Reads typed values out of parsed JSON. The first failure is kept, with the path of
+// the value that caused it (clangd's fromJSON(..., Path) style).
+class Reader {
+ public:
+  bool fail(const std::string& path, std::string_view what) {
+    if (failure_.empty()) failure_ = path + ": " + std::string(what);
+    return false;
+  }
+  const std::string& failure() const { return failure_; }
+
+  bool read(const Json& v, std::string& out, const std::string& path) {
+    const auto* s = v.get_ptr<const Json::string_t*>();
+    if (s == nullptr) return fail(path, "expected string");
+    out = *s;
+    return true;
+  }
+
+  bool read(const Json& v, bool& out, const std::string& path) {
+    const auto* b = v.get_ptr<const Json::boolean_t*>();
+    if (b == nullptr) return fail(path, "expected boolean");
+    out = *b;
+    return true;
+  }
+
+  bool read(const Json& v, std::uint64_t& out, const std::string& path) {
+    if (const auto* u = v.get_ptr<const Json::number_unsigned_t*>()) {
+      out = *u;
+      return true;
+    }
+    // Checked after the unsigned case, so only negative values and "-0" reach here.
+    const auto* i = v.get_ptr<const Json::number_integer_t*>();
+    if (i != nullptr && *i == 0) {
+      out = 0;
+      return true;
+    }
+    return fail(path, "expected unsigned integer");
+  }
+
+  bool read(const Json& v, std::uint32_t& out, const std::string& path) {
+    std::uint64_t wide = 0;
+    if (!read(v, wide, path)) return false;
+    if (wide > std::numeric_limits<std::uint32_t>::max()) {
+      return fail(path, "expected unsigned 32-bit integer");
+    }
+    out = static_cast<std::uint32_t>(wide);
+    return true;
+  }
+
+  bool read(const Json& v, std::int64_t& out, const std::string& path) {
+    // Unsigned first: get_ptr<number_integer_t*> also answers for unsigned values.
+    if (const auto* u = v.get_ptr<const Json::number_unsigned_t*>()) {
+      if (*u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        return fail(path, "expected 64-bit integer");
+      }
+      out = static_cast<std::int64_t>(*u);
+      return true;
+    }
+    if (const auto* i = v.get_ptr<const Json::number_integer_t*>()) {
+      out = *i;
+      return true;
+    }
+    return fail(path, "expected 64-bit integer");
+  }
+
+  bool read(const Json& v, MessageKind& out, const std::string& path) {
+    std::string s;
+    if (!read(v, s, path)) return false;
+    for (MessageKind k : {MessageKind::user, MessageKind::assistant, MessageKind::system}) {
+      if (s == to_string(k)) {
+        out = k;
+        return true;
+      }
+    }
+    return fail(path, "expected \"user\", \"assistant\" or \"system\"");
+  }
+
+  bool read(const Json& v, MessageStatus& out, const std::string& path) {
+    std::string s;
+    if (!read(v, s, path)) return false;
+    for (MessageStatus st :
+         {MessageStatus::complete, MessageStatus::streaming, MessageStatus::interrupted}) {
+      if (s == to_string(st)) {
+        out = st;
+        return true;
+      }
+    }
+    return fail(path, "expected \"complete\", \"streaming\" or \"interrupted\"");
+  }
+
+  bool read(const Json& v, ChatMessage& out, const std::string& path);
+
+  bool read(const Json& v, std::vector<ChatMessage>& out, const std::string& path) {
+    if (!v.is_array()) return fail(path, "expected array");
+    out.clear();
+    out.reserve(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      ChatMessage m;
+      if (!read(v[i], m, path + "[" + std::to_string(i) + "]")) return false;
+      out.push_back(std::move(m));
+    }
+    return true;
+  }
+
+ private:
+  std::string failure_;
+};
+
+// One JSON object being read field by field; fields not asked for are ignored.
+class Object {
+ public:
+  Object(Reader& reader, const Json& object, std::string path)
+      : reader_(reader), object_(object), path_(std::move(path)) {}
+
+  template <class T>
+  bool required(const char* key, T& out) {
+    auto it = object_.find(key);
+    if (it == object_.end()) return reader_.fail(path_ + "." + key, "missing required field");
+    return reader_.read(*it, out, path_ + "." + key);
+  }
+
+  // Leaves `out` at its default when the field is absent.
+  template <class T>
+  bool optional(const char* key, T& out) {
+    auto it = object_.find(key);
+    if (it == object_.end()) return true;
+    return reader_.read(*it, out, path_ + "." + key);
+  }
+
+ private:
+  Reader& reader_;
+  const Json& object_;
+  std::string path_;
+};
+
+bool from_json(Object& o, ChatMessage& m) {
+  return o.required("room", m.room) && o.required("seq", m.seq) && o.required("author", m.author) &&
+         o.required("kind", m.kind) && o.required("text", m.text) &&
+         o.optional("client_id", m.client_id) && o.optional("gen_id", m.gen_id) &&
+         o.required("status", m.status) && o.required("ts_ms", m.ts_ms);
+}
+
+bool Reader::read(const Json& v, ChatMessage& out, const std::string& path) {
+  if (!v.is_object()) return fail(path, "expected object");
+  Object o(*this, v, path);
+  return from_json(o, out);
+}
+
+bool from_json(Object& o, Hello& m) {
+  return o.required("name", m.name) && o.optional("client", m.client);
+}
+
+bool from_json(Object& o, Join& m) {
+  return o.required("room", m.room) && o.optional("history_limit", m.history_limit);
+}
+
+bool from_json(Object& o, Send& m) {
+  return o.required("room", m.room) && o.required("client_id", m.client_id) &&
+         o.required("text", m.text);
+}
+
+bool from_json(Object& o, Ping& m) { return o.required("nonce", m.nonce); }
+
+bool from_json(Object& o, Welcome& m) {
+  return o.required("user", m.user) && o.required("server", m.server) &&
+         o.required("heartbeat_ms", m.heartbeat_ms) &&
+         o.required("max_message_bytes", m.max_message_bytes);
+}
+
+bool from_json(Object& o, Joined& m) {
+  return o.required("room", m.room) && o.required("epoch", m.epoch) &&
+         o.required("head_seq", m.head_seq) && o.required("history", m.history);
+}
+
+bool from_json(Object& o, Ack& m) {
+  return o.required("room", m.room) && o.required("client_id", m.client_id) &&
+         o.required("seq", m.seq) && o.optional("duplicate", m.duplicate);
+}
+
+bool from_json(Object& o, Posted& m) { return o.required("message", m.message); }
+
+bool from_json(Object& o, StreamStarted& m) {
+  return o.required("room", m.room) && o.required("gen_id", m.gen_id) && o.required("seq", m.seq) &&
+         o.required("reply_to", m.reply_to) && o.required("author", m.author) &&
+         o.required("ts_ms", m.ts_ms);
+}
+
+bool from_json(Object& o, StreamDelta& m) {
+  return o.required("room", m.room) && o.required("gen_id", m.gen_id) &&
+         o.required("offset", m.offset) && o.required("text", m.text);
+}
+
+bool from_json(Object& o, StreamCompleted& m) {
+  return o.required("room", m.room) && o.required("gen_id", m.gen_id) && o.required("seq", m.seq) &&
+         o.required("text", m.text) && o.required("status", m.status);
+}
+
+bool from_json(Object& o, Error& m) {
+  return o.required("code", m.code) && o.optional("message", m.message) && o.optional("ref", m.ref);
+}
+
+bool from_json(Object& o, Pong& m) { return o.required("nonce", m.nonce); }
+
+// ---- dispatch on the tag --------------------------------------------------------------
+
+using BodyDecoder = bool (*)(Reader&, const Json&, const char* tag, Message& out);
+
+template <class T>
+bool decode_body(Reader& reader, const Json& j, const char* tag, Message& out) {
+  T m;
+  Object o(reader, j, tag);
+  if (!from_json(o, m)) return false;
+  out = std::move(m);
+  return true;
+}
+
+struct Decoder {
+  const char* tag;
+  BodyDecoder decode;
+};
+
+// The tags are type_name()'s; the round-trip tests hold the two lists together.
+constexpr Decoder kDecoders[] = {
+    {"hello", &decode_body<Hello>},
+    {"join", &decode_body<Join>},
+    {"send", &decode_body<Send>},
+    {"ping", &decode_body<Ping>},
+    {"welcome", &decode_body<Welcome>},
+    {"joined", &decode_body<Joined>},
+    {"ack", &decode_body<Ack>},
+    {"message", &decode_body<Posted>},
+    {"stream_started", &decode_body<StreamStarted>},
+    {"stream_delta", &decode_body<StreamDelta>},
+    {"stream_completed", &decode_body<StreamCompleted>},
+    {"error", &decode_body<Error>},
+    {"pong", &decode_body<Pong>},
+};
+
+DecodeResult refused(const char* code, std::string message, std::string type = {}) {
+  DecodeResult r;
+  r.error = DecodeError{code, std::move(message), std::move(type)};
+  return r;
+}
+
+}  // namespace
+
+std::string encode(const Message& m) {
+  OrderedJson j = OrderedJson::object();
+  j["v"] = kVersion;
+  j["type"] = type_name(m);
+  std::visit([&j](const auto& message) { to_json(j, message); }, m);
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+DecodeResult decode(std::string_view text) {
+  namespace ec = error_codes;
+  if (!validation::is_valid_utf8(text)) return refused(ec::bad_utf8, "frame is not valid UTF-8");
+  // The parser takes a NUL byte for the end of input and would accept "{...}\0junk";
+  // JSON allows no raw NUL anywhere, so refuse it here.
+  if (text.find('\0') != std::string_view::npos) {
+    return refused(ec::bad_json, "frame is not valid JSON");
+  }
+
+  const Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return refused(ec::bad_json, "frame is not valid JSON");
+  if (!j.is_object()) return refused(ec::bad_json, "frame is not a JSON object");
+
+  std::string type;
+  const auto type_it = j.find("type");
+  const auto* type_ptr = type_it == j.end() ? nullptr : type_it->get_ptr<const Json::string_t*>();
+  if (type_ptr != nullptr) type = *type_ptr;
+
+  const auto v_it = j.find("v");
+  if (v_it == j.end()) return refused(ec::bad_envelope, "v: missing", type);
+  std::string version;  // kept as text so any integer is reported as it was sent
+  if (const auto* u = v_it->get_ptr<const Json::number_unsigned_t*>()) {
+    version = std::to_string(*u);
+  } else if (const auto* i = v_it->get_ptr<const Json::number_integer_t*>()) {
+    version = std::to_string(*i);  // only reached for negative values
+  } else {
+    return refused(ec::bad_envelope, "v: expected integer", type);
+  }
+  if (version != std::to_string(kVersion)) {
+    return refused(ec::unsupported_version, "v: unsupported version " + version, type);
+  }
+
+  if (type_it == j.end()) return refused(ec::bad_envelope, "type: missing");
+  if (type_ptr == nullptr) return refused(ec::bad_envelope, "type: expected string");
+
+  for (const Decoder& d : kDecoders) {
+    if (type != d.tag) continue;
+    Reader reader;
+    Message out;
+    if (!d.decode(reader, j, d.tag, out)) {
+      return refused(ec::bad_field, reader.failure(), type);
+    }
+    DecodeResult r;
+    r.value = std::move(out);
+    return r;
+  }
+  return refused(ec::unknown_type, "type: unknown message type", type);
+}
+
+}  // namespace parley::protocol

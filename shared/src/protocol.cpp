@@ -1,0 +1,50 @@
+#include "parley/protocol.hpp"
+
+namespace parley::protocol {
+namespace {
+
+struct TypeName {
+  const char* operator()(const Hello&) const { return "hello"; }
+  const char* operator()(const Join&) const { return "join"; }
+  const char* operator()(const Send&) const { return "send"; }
+  const char* operator()(const Ping&) const { return "ping"; }
+  const char* operator()(const Welcome&) const { return "welcome"; }
+  const char* operator()(const Joined&) const { return "joined"; }
+  const char* operator()(const Ack&) const { return "ack"; }
+  const char* operator()(const Posted&) const { return "message"; }
+  const char* operator()(const StreamStarted&) const { return "stream_started"; }
+  const char* operator()(const StreamDelta&) const { return "stream_delta"; }
+  const char* operator()(const StreamCompleted&) const { return "stream_completed"; }
+  const char* operator()(const Error&) const { return "error"; }
+  const char* operator()(const Pong&) const { return "pong"; }
+};
+
+}  // namespace
+
+const char* type_name(const Message& m) { return std::visit(TypeName{}, m); }
+
+const char* to_string(MessageKind k) {
+  switch (k) {
+    case MessageKind::user:
+      return "user";
+    case MessageKind::assistant:
+      return "assistant";
+    case MessageKind::system:
+      return "system";
+  }
+  return "user";
+}
+
+const char* to_string(MessageStatus s) {
+  switch (s) {
+    case MessageStatus::complete:
+      return "complete";
+    case MessageStatus::streaming:
+      return "streaming";
+    case MessageStatus::interrupted:
+      return "interrupted";
+  }
+  return "complete";
+}
+
+}  // namespace parley::protocol

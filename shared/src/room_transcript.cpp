@@ -1,0 +1,201 @@
+#include "parley/room_transcript.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace parley::client {
+namespace {
+
+// stream_completed does not name the author; a reply that was never seen starting is
+// attributed to the built-in assistant.
+constexpr const char* kDefaultAssistant = "Parley";
+
+bool before(const Entry& e, std::uint64_t seq) { return !e.pending() && e.seq < seq; }
+
+}  // namespace
+
+const char* to_string(Delivery d) {
+  switch (d) {
+    case Delivery::none: return "";
+    case Delivery::sending: return "sending";
+    case Delivery::sent: return "sent";
+    case Delivery::failed: return "failed";
+  }
+  return "";
+}
+
+const Entry* RoomTranscript::find_seq(std::uint64_t seq) const {
+  return const_cast<RoomTranscript*>(this)->find_seq_mut(seq);
+}
+
+Entry* RoomTranscript::find_seq_mut(std::uint64_t seq) {
+  if (seq == 0) return nullptr;
+  auto it = std::partition_point(entries_.begin(), entries_.end(),
+                                 [seq](const Entry& e) { return before(e, seq); });
+  if (it != entries_.end() && !it->pending() && it->seq == seq) return &*it;
+  return nullptr;
+}
+
+Entry* RoomTranscript::find_gen(std::string_view gen_id) {
+  if (gen_id.empty()) return nullptr;
+  // Replies in progress are near the end; search from there.
+  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+    if (it->gen_id == gen_id) return &*it;
+  }
+  return nullptr;
+}
+
+const Entry* RoomTranscript::find_client_id(std::string_view client_id) const {
+  if (client_id.empty()) return nullptr;
+  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+    if (it->client_id == client_id) return &*it;
+  }
+  return nullptr;
+}
+
+std::vector<Entry>::iterator RoomTranscript::pending_it(std::string_view client_id) {
+  return std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) {
+    return e.pending() && e.client_id == client_id;
+  });
+}
+
+bool RoomTranscript::has_pending(std::string_view client_id) const {
+  return const_cast<RoomTranscript*>(this)->pending_it(client_id) != entries_.end();
+}
+
+Entry& RoomTranscript::insert_stored(Entry e) {
+  auto it = std::partition_point(entries_.begin(), entries_.end(),
+                                 [seq = e.seq](const Entry& x) { return before(x, seq); });
+  return *entries_.insert(it, std::move(e));
+}
+
+void RoomTranscript::merge(const protocol::ChatMessage& m, std::string_view self) {
+  ++revision_;
+  if (m.seq == 0) return;
+  const bool own = !m.client_id.empty() && m.author == self;
+
+  if (own) {
+    auto p = pending_it(m.client_id);
+    if (p != entries_.end()) entries_.erase(p);
+  }
+
+  Entry* e = find_seq_mut(m.seq);
+  if (e == nullptr) {
+    Entry fresh;
+    fresh.seq = m.seq;
+    fresh.delivery = own ? Delivery::sent : Delivery::none;
+    e = &insert_stored(std::move(fresh));
+  }
+  // A streaming snapshot can lag behind deltas already applied: keep the longer text.
+  const bool keep_text = m.status == protocol::MessageStatus::streaming &&
+                         e->status == protocol::MessageStatus::streaming &&
+                         e->text.size() > m.text.size() && e->text.starts_with(m.text);
+  if (!keep_text) e->text = m.text;
+  e->author = m.author;
+  e->kind = m.kind;
+  e->status = m.status;
+  e->client_id = m.client_id;
+  e->gen_id = m.gen_id;
+  e->ts_ms = m.ts_ms;
+  e->needs_refresh = false;
+  if (own) {
+    e->delivery = Delivery::sent;
+    e->failure.clear();
+  }
+}
+
+void RoomTranscript::add_pending(Entry e) {
+  ++revision_;
+  e.seq = 0;
+  entries_.push_back(std::move(e));
+}
+
+void RoomTranscript::acknowledge(std::string_view client_id, std::uint64_t seq) {
+  ++revision_;
+  auto p = pending_it(client_id);
+  if (p == entries_.end()) {
+    // The broadcast came first and already took the pending entry's place.
+    return;
+  }
+  Entry moved = std::move(*p);
+  entries_.erase(p);
+  if (Entry* existing = find_seq_mut(seq)) {
+    existing->delivery = Delivery::sent;
+    existing->failure.clear();
+    return;
+  }
+  moved.seq = seq;
+  moved.delivery = Delivery::sent;
+  moved.failure.clear();
+  insert_stored(std::move(moved));
+}
+
+void RoomTranscript::fail(std::string_view client_id, std::string reason) {
+  ++revision_;
+  auto p = pending_it(client_id);
+  if (p == entries_.end()) return;
+  p->delivery = Delivery::failed;
+  p->failure = std::move(reason);
+}
+
+std::vector<const Entry*> RoomTranscript::unacknowledged() const {
+  std::vector<const Entry*> out;
+  for (const Entry& e : entries_) {
+    if (e.pending() && e.delivery == Delivery::sending) out.push_back(&e);
+  }
+  return out;
+}
+
+void RoomTranscript::stream_started(const protocol::StreamStarted& s) {
+  ++revision_;
+  if (Entry* e = find_seq_mut(s.seq)) {
+    if (e->gen_id.empty()) e->gen_id = s.gen_id;
+    return;
+  }
+  Entry e;
+  e.seq = s.seq;
+  e.author = s.author;
+  e.kind = protocol::MessageKind::assistant;
+  e.status = protocol::MessageStatus::streaming;
+  e.gen_id = s.gen_id;
+  e.ts_ms = s.ts_ms;
+  insert_stored(std::move(e));
+}
+
+void RoomTranscript::stream_delta(const protocol::StreamDelta& d) {
+  ++revision_;
+  Entry* e = find_gen(d.gen_id);
+  if (e == nullptr || e->status != protocol::MessageStatus::streaming) return;
+  const std::uint64_t held = e->text.size();
+  if (d.offset > held) {
+    e->needs_refresh = true;
+    return;
+  }
+  const std::uint64_t end = d.offset + d.text.size();
+  if (end <= held) return;  // already have all of it
+  e->text.append(d.text, static_cast<std::size_t>(held - d.offset));
+}
+
+void RoomTranscript::stream_completed(const protocol::StreamCompleted& c) {
+  ++revision_;
+  Entry* e = find_seq_mut(c.seq);
+  if (e == nullptr) e = find_gen(c.gen_id);
+  if (e == nullptr) {
+    Entry fresh;
+    fresh.seq = c.seq;
+    fresh.author = kDefaultAssistant;
+    fresh.kind = protocol::MessageKind::assistant;
+    fresh.gen_id = c.gen_id;
+    e = &insert_stored(std::move(fresh));
+  }
+  e->text = c.text;
+  e->status = c.status;
+  e->needs_refresh = false;
+}
+
+void RoomTranscript::clear_stored() {
+  ++revision_;
+  std::erase_if(entries_, [](const Entry& e) { return !e.pending(); });
+}
+
+}  // namespace parley::client

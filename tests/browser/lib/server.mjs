@@ -1,0 +1,44 @@
+// Starts parley-server as a child process and reads its port from the "listening on" line.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+
+export async function startServer({ binary, webRoot, db, port = 0, deadlineMs = 20000 }) {
+  const args = ['--host', '127.0.0.1', '--port', String(port), '--db', db,
+                '--web-root', webRoot, '--assistant-delay-ms', '20'];
+  const proc = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stderr.on('data', (d) => { log += d.toString(); });
+
+  const lines = createInterface({ input: proc.stdout });
+  const listening = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in ${deadlineMs} ms:\n${log}`)),
+                             deadlineMs);
+    lines.on('line', (line) => {
+      const m = line.match(/listening on http:\/\/([^:/]+):(\d+)\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ host: m[1], port: Number(m[2]) });
+      }
+    });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${log}`));
+    });
+  });
+  const { host, port: actualPort } = await listening;
+  return {
+    port: actualPort,
+    url: `http://${host}:${actualPort}/`,
+    log: () => log,
+    // SIGTERM, then the exit code (the server must stop cleanly with 0).
+    async stop() {
+      if (proc.exitCode !== null) return proc.exitCode;
+      const exited = once(proc, 'exit');
+      proc.kill('SIGTERM');
+      const [code] = await exited;
+      return code;
+    },
+    kill() { if (proc.exitCode === null) proc.kill('SIGKILL'); },
+  };
+}

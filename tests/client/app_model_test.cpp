@@ -1,0 +1,183 @@
+#include "parley/client_model/app_model.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "parley/client_model/snapshot_json.hpp"
+#include "parley/codec.hpp"
+#include "session_harness.hpp"
+
+namespace parley::client {
+namespace {
+
+using testing::chat;
+namespace p = parley::protocol;
+
+struct ModelHarness {
+  int ids = 0;
+  // Appending (not "c" + ...) sidesteps a GCC 12 -Wrestrict false positive.
+  std::string next_id() {
+    std::string id = "c";
+    id += std::to_string(++ids);
+    return id;
+  }
+  AppModel model{SessionOptions{}, [this] { return next_id(); },
+                 [] { return 0.5; }, 120};
+  std::int64_t now = 1'000'000;
+
+  void feed(const p::Message& m) { model.session().on_frame(now, p::encode(m)); }
+  void connect(const std::string& name) {
+    Intents in;
+    in.name_draft = name;
+    in.join = true;
+    model.apply(in);
+    model.tick(now);
+    ASSERT_TRUE(model.session().take_connect_request(now));
+    model.session().on_connected(now);
+    feed(p::Welcome{name, "parley/test", 15000, 65536});
+    feed(p::Joined{"lobby", "e1", 0, {}});
+    model.session().take_outbox();
+  }
+};
+
+TEST(AppModel, SignInRefusesBadNameWithReason) {
+  ModelHarness h;
+  Intents in;
+  in.name_draft = "";
+  in.join = true;
+  h.model.apply(in);
+  EXPECT_EQ(h.model.screen(), Screen::sign_in);
+  EXPECT_FALSE(h.model.refusal().empty());
+  Intents edit;
+  edit.name_draft = "ann";
+  h.model.apply(edit);
+  EXPECT_TRUE(h.model.refusal().empty());  // editing clears the complaint
+}
+
+TEST(AppModel, SignInTrimsAndSwitchesToChat) {
+  ModelHarness h;
+  Intents in;
+  in.name_draft = "  ann ";
+  in.join = true;
+  h.model.apply(in);
+  EXPECT_EQ(h.model.screen(), Screen::chat);
+  EXPECT_EQ(h.model.session().user(), "ann");
+  EXPECT_EQ(h.model.banner().state, ConnectionState::connecting);
+}
+
+TEST(AppModel, SendClearsDraftOnlyWhenAccepted) {
+  ModelHarness h;
+  h.connect("ann");
+  Intents blank;
+  blank.message_draft = "   ";
+  blank.send = true;
+  h.model.apply(blank);
+  EXPECT_EQ(h.model.message_draft(), "   ");
+  EXPECT_FALSE(h.model.refusal().empty());
+  EXPECT_EQ(h.model.entry_count(), 0u);
+
+  Intents ok;
+  ok.message_draft = "héllo";
+  ok.send = true;
+  h.model.apply(ok);
+  EXPECT_EQ(h.model.message_draft(), "");
+  EXPECT_TRUE(h.model.refusal().empty());
+  ASSERT_EQ(h.model.entry_count(), 1u);
+  const ViewEntry v = h.model.entry(0);
+  EXPECT_TRUE(v.own);
+  EXPECT_EQ(v.badge, Badge::sending);
+  EXPECT_EQ(v.text, "héllo");
+}
+
+TEST(AppModel, BannerCountsDownAndOffersRetry) {
+  ModelHarness h;
+  h.connect("ann");
+  EXPECT_EQ(h.model.banner().text, "Connected");
+  EXPECT_FALSE(h.model.banner().show_retry);
+  h.model.session().on_disconnected(h.now, "reset");
+  h.model.tick(h.now);
+  const Banner b = h.model.banner();
+  EXPECT_EQ(b.state, ConnectionState::reconnecting);
+  EXPECT_TRUE(b.show_retry);
+  EXPECT_NE(b.text.find("reconnecting"), std::string::npos);
+  Intents retry;
+  retry.retry_now = true;
+  h.model.apply(retry);
+  EXPECT_TRUE(h.model.session().take_connect_request(h.now));
+  EXPECT_EQ(h.model.banner().text, "Reconnecting…");
+}
+
+TEST(AppModel, ViewEntriesCarryBadges) {
+  ModelHarness h;
+  h.connect("ann");
+  h.feed(p::Posted{chat(1, "bob", "hi")});
+  h.feed(p::StreamStarted{"lobby", "g2", 2, 1, "Parley", 0});
+  p::ChatMessage cut = chat(3, "Parley", "half", "", p::MessageKind::assistant,
+                            p::MessageStatus::interrupted);
+  h.feed(p::Posted{cut});
+  ASSERT_EQ(h.model.entry_count(), 3u);
+  EXPECT_EQ(h.model.entry(0).badge, Badge::none);
+  EXPECT_FALSE(h.model.entry(0).own);
+  EXPECT_TRUE(h.model.entry(1).assistant);
+  EXPECT_EQ(h.model.entry(1).badge, Badge::streaming);
+  EXPECT_EQ(h.model.entry(2).badge, Badge::interrupted);
+}
+
+TEST(AppModel, FailedDeliveryShowsReason) {
+  ModelHarness h;
+  h.connect("ann");
+  Intents in;
+  in.message_draft = "x";
+  in.send = true;
+  h.model.apply(in);
+  h.feed(p::Error{"invalid_text", "not allowed here", "c1"});
+  EXPECT_EQ(h.model.entry(0).badge, Badge::failed);
+  EXPECT_EQ(h.model.entry(0).badge_text, "failed: not allowed here");
+}
+
+TEST(FormatClock, UsesOffsetAndWrapsDays) {
+  EXPECT_EQ(format_clock(0, 0), "");
+  EXPECT_EQ(format_clock(13 * 3600000LL + 5 * 60000LL, 0), "13:05");
+  EXPECT_EQ(format_clock(23 * 3600000LL + 30 * 60000LL, 120), "01:30");
+  EXPECT_EQ(format_clock(1 * 3600000LL, -120), "23:00");
+}
+
+TEST(SnapshotJson, IsValidJsonWithEntries) {
+  ModelHarness h;
+  h.connect("ann");
+  h.feed(p::Posted{chat(1, "bob", "quote \" backslash \\ newline \n Привет")});
+  Intents in;
+  in.message_draft = "tab\there";
+  in.send = true;
+  h.model.apply(in);
+  const nlohmann::json j = nlohmann::json::parse(snapshot_json(h.model));
+  EXPECT_EQ(j["connection"], "connected");
+  EXPECT_EQ(j["user"], "ann");
+  EXPECT_EQ(j["room"], "lobby");
+  EXPECT_TRUE(j["error"].is_null());
+  ASSERT_EQ(j["entries"].size(), 2u);
+  EXPECT_EQ(j["entries"][0]["seq"], 1);
+  EXPECT_EQ(j["entries"][0]["text"], "quote \" backslash \\ newline \n Привет");
+  EXPECT_EQ(j["entries"][0]["kind"], "user");
+  EXPECT_EQ(j["entries"][0]["status"], "complete");
+  EXPECT_EQ(j["entries"][1]["delivery"], "sending");
+  EXPECT_EQ(j["entries"][1]["client_id"], "c1");
+  EXPECT_EQ(j["entries"][1]["text"], "tab\there");
+}
+
+TEST(SnapshotJson, CarriesLastError) {
+  ModelHarness h;
+  h.connect("ann");
+  h.feed(p::Error{"overloaded", "busy", ""});
+  const nlohmann::json j = nlohmann::json::parse(snapshot_json(h.model));
+  EXPECT_EQ(j["error"]["code"], "overloaded");
+  EXPECT_EQ(j["error"]["message"], "busy");
+}
+
+TEST(JsonQuote, EscapesControlCharacters) {
+  EXPECT_EQ(json_quote(std::string("a\x01z", 3)), "\"a\\u0001z\"");
+}
+
+}  // namespace
+}  // namespace parley::client

@@ -1,0 +1,83 @@
+#include "parley/room_transcript.hpp"
+
+#include <gtest/gtest.h>
+
+#include "session_harness.hpp"
+
+namespace parley::client {
+namespace {
+
+using testing::chat;
+namespace p = parley::protocol;
+
+Entry pending(std::string client_id, std::string text) {
+  Entry e;
+  e.author = "ann";
+  e.text = std::move(text);
+  e.client_id = std::move(client_id);
+  e.delivery = Delivery::sending;
+  return e;
+}
+
+std::vector<std::uint64_t> seqs(const RoomTranscript& t) {
+  std::vector<std::uint64_t> out;
+  for (const Entry& e : t.entries()) out.push_back(e.seq);
+  return out;
+}
+
+TEST(RoomTranscript, MergesOutOfOrderWithoutDuplicates) {
+  RoomTranscript t;
+  t.merge(chat(5, "bob", "five"), "ann");
+  t.merge(chat(2, "bob", "two"), "ann");
+  t.merge(chat(9, "bob", "nine"), "ann");
+  t.merge(chat(5, "bob", "five"), "ann");
+  t.merge(chat(2, "bob", "two"), "ann");
+  EXPECT_EQ(seqs(t), (std::vector<std::uint64_t>{2, 5, 9}));
+}
+
+TEST(RoomTranscript, PendingStaysAfterStoredMessages) {
+  RoomTranscript t;
+  t.add_pending(pending("c1", "mine"));
+  t.merge(chat(3, "bob", "later"), "ann");
+  EXPECT_EQ(seqs(t), (std::vector<std::uint64_t>{3, 0}));
+  t.acknowledge("c1", 4);
+  EXPECT_EQ(seqs(t), (std::vector<std::uint64_t>{3, 4}));
+  EXPECT_EQ(t.find_seq(4)->delivery, Delivery::sent);
+}
+
+TEST(RoomTranscript, SameClientIdFromAnotherAuthorIsNotMine) {
+  RoomTranscript t;
+  t.add_pending(pending("c1", "mine"));
+  t.merge(chat(1, "bob", "his", "c1"), "ann");
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_TRUE(t.has_pending("c1"));
+  EXPECT_EQ(t.find_seq(1)->delivery, Delivery::none);
+}
+
+TEST(RoomTranscript, StreamingSnapshotDoesNotShortenNewerText) {
+  RoomTranscript t;
+  t.stream_started(p::StreamStarted{"lobby", "g1", 1, 0, "Parley", 0});
+  t.stream_delta(p::StreamDelta{"lobby", "g1", 0, "Hello wor"});
+  t.merge(chat(1, "Parley", "Hello", "", p::MessageKind::assistant, p::MessageStatus::streaming),
+          "ann");
+  EXPECT_EQ(t.find_seq(1)->text, "Hello wor");
+}
+
+TEST(RoomTranscript, CompletionWithoutStartCreatesTheReply) {
+  RoomTranscript t;
+  t.stream_completed(p::StreamCompleted{"lobby", "g7", 7, "done", p::MessageStatus::complete});
+  ASSERT_NE(t.find_seq(7), nullptr);
+  EXPECT_EQ(t.find_seq(7)->text, "done");
+  EXPECT_EQ(t.find_seq(7)->kind, p::MessageKind::assistant);
+}
+
+TEST(RoomTranscript, ClearStoredKeepsPending) {
+  RoomTranscript t;
+  t.merge(chat(1, "bob", "x"), "ann");
+  t.add_pending(pending("c1", "mine"));
+  t.clear_stored();
+  EXPECT_EQ(seqs(t), (std::vector<std::uint64_t>{0}));
+}
+
+}  // namespace
+}  // namespace parley::client

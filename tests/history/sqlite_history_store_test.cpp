@@ -1,0 +1,322 @@
+#include "parley/history/sqlite_history_store.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "temp_db.hpp"
+
+namespace parley::history {
+namespace {
+
+using testing::TempDb;
+
+NewMessage user_message(const std::string& room, const std::string& author,
+                        const std::string& text, const std::string& client_id = "") {
+  NewMessage m;
+  m.room = room;
+  m.author = author;
+  m.text = text;
+  m.client_id = client_id;
+  m.ts_ms = 1'700'000'000'000;
+  return m;
+}
+
+std::vector<std::uint64_t> seqs(const std::vector<ChatMessage>& messages) {
+  std::vector<std::uint64_t> out;
+  for (const auto& m : messages) out.push_back(m.seq);
+  return out;
+}
+
+class SqliteHistoryStoreTest : public ::testing::Test {
+ protected:
+  SqliteHistoryStore store{":memory:"};
+
+  // Texts are m0, m1, ... (built with += : GCC 12 misreports "m" + to_string as -Wrestrict).
+  void append_n(const std::string& room, int n) {
+    for (int i = 0; i < n; ++i) {
+      std::string text = "m";
+      text += std::to_string(i);
+      store.append(user_message(room, "ann", text));
+    }
+  }
+};
+
+TEST_F(SqliteHistoryStoreTest, EnsureRoomCreatesOnceWithAStableEpoch) {
+  EXPECT_FALSE(store.find_room("lobby").has_value());
+
+  const RoomInfo created = store.ensure_room("lobby");
+  EXPECT_EQ(created.name, "lobby");
+  EXPECT_EQ(created.head_seq, 0u);
+  ASSERT_EQ(created.epoch.size(), 16u);
+  EXPECT_EQ(created.epoch.find_first_not_of("0123456789abcdef"), std::string::npos);
+
+  EXPECT_EQ(store.ensure_room("lobby").epoch, created.epoch);
+  const auto found = store.find_room("lobby");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->epoch, created.epoch);
+}
+
+TEST_F(SqliteHistoryStoreTest, EachRoomGetsItsOwnEpoch) {
+  EXPECT_NE(store.ensure_room("a").epoch, store.ensure_room("b").epoch);
+}
+
+TEST_F(SqliteHistoryStoreTest, AppendCreatesTheRoomAndStoresEveryField) {
+  NewMessage m;
+  m.room = "lab";
+  m.author = "Parley";
+  m.kind = MessageKind::assistant;
+  m.text = "héllo, мир 👋";
+  m.gen_id = "g-1";
+  m.status = MessageStatus::streaming;
+  m.ts_ms = 42;
+
+  const AppendResult r = store.append(m);
+  EXPECT_FALSE(r.duplicate);
+  const ChatMessage expected{"lab", 1, "Parley", MessageKind::assistant, "héllo, мир 👋",
+                             "",    "g-1", MessageStatus::streaming, 42};
+  EXPECT_EQ(r.message, expected);
+  EXPECT_EQ(store.at("lab", 1), expected);
+  EXPECT_EQ(store.find_room("lab")->head_seq, 1u);
+}
+
+TEST_F(SqliteHistoryStoreTest, SeqIncreasesPerRoomIndependently) {
+  std::vector<std::uint64_t> a, b;
+  for (int i = 0; i < 3; ++i) {
+    a.push_back(store.append(user_message("a", "ann", "x")).message.seq);
+    b.push_back(store.append(user_message("b", "bob", "y")).message.seq);
+  }
+  a.push_back(store.append(user_message("a", "ann", "z")).message.seq);
+  EXPECT_EQ(a, (std::vector<std::uint64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(b, (std::vector<std::uint64_t>{1, 2, 3}));
+  EXPECT_EQ(store.find_room("a")->head_seq, 4u);
+  EXPECT_EQ(store.find_room("b")->head_seq, 3u);
+}
+
+TEST_F(SqliteHistoryStoreTest, RetriedClientIdReturnsTheOriginal) {
+  const AppendResult first = store.append(user_message("lobby", "ann", "hello", "c1"));
+  const AppendResult retry = store.append(user_message("lobby", "ann", "hello again", "c1"));
+
+  EXPECT_TRUE(retry.duplicate);
+  EXPECT_EQ(retry.message, first.message);
+  EXPECT_EQ(retry.message.text, "hello");
+  EXPECT_EQ(store.find_room("lobby")->head_seq, 1u);
+  EXPECT_EQ(store.recent("lobby", 10).size(), 1u);
+}
+
+TEST_F(SqliteHistoryStoreTest, SameClientIdFromAnotherAuthorOrRoomIsANewMessage) {
+  store.append(user_message("lobby", "ann", "from ann", "c1"));
+  const AppendResult bob = store.append(user_message("lobby", "bob", "from bob", "c1"));
+  const AppendResult elsewhere = store.append(user_message("other", "ann", "again", "c1"));
+
+  EXPECT_FALSE(bob.duplicate);
+  EXPECT_EQ(bob.message.seq, 2u);
+  EXPECT_EQ(bob.message.author, "bob");
+  EXPECT_FALSE(elsewhere.duplicate);
+  EXPECT_EQ(elsewhere.message.seq, 1u);
+}
+
+TEST_F(SqliteHistoryStoreTest, EmptyIdsAreNeverDuplicatesAndReadBackEmpty) {
+  const AppendResult first = store.append(user_message("lobby", "sys", "one"));
+  const AppendResult second = store.append(user_message("lobby", "sys", "two"));
+  EXPECT_FALSE(second.duplicate);
+  EXPECT_EQ(second.message.seq, first.message.seq + 1);
+  for (const auto& m : store.recent("lobby", 10)) {
+    EXPECT_EQ(m.client_id, "");
+    EXPECT_EQ(m.gen_id, "");
+  }
+}
+
+TEST_F(SqliteHistoryStoreTest, UpdateReplacesTextAndStatus) {
+  NewMessage reply = user_message("lobby", "Parley", "");
+  reply.kind = MessageKind::assistant;
+  reply.status = MessageStatus::streaming;
+  const auto seq = store.append(reply).message.seq;
+
+  EXPECT_TRUE(store.update("lobby", seq, "partial", MessageStatus::streaming));
+  EXPECT_EQ(store.at("lobby", seq)->text, "partial");
+  EXPECT_TRUE(store.update("lobby", seq, "the whole reply", MessageStatus::complete));
+
+  const auto stored = store.at("lobby", seq);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->text, "the whole reply");
+  EXPECT_EQ(stored->status, MessageStatus::complete);
+  EXPECT_EQ(stored->kind, MessageKind::assistant);
+}
+
+TEST_F(SqliteHistoryStoreTest, UpdateOfAMissingMessageReturnsFalse) {
+  append_n("lobby", 1);
+  EXPECT_FALSE(store.update("lobby", 2, "x", MessageStatus::complete));
+  EXPECT_FALSE(store.update("nowhere", 1, "x", MessageStatus::complete));
+  EXPECT_EQ(store.at("lobby", 1)->text, "m0");
+}
+
+TEST_F(SqliteHistoryStoreTest, AtFindsOnlyStoredPositions) {
+  append_n("lobby", 2);
+  EXPECT_EQ(store.at("lobby", 2)->text, "m1");
+  EXPECT_FALSE(store.at("lobby", 0).has_value());
+  EXPECT_FALSE(store.at("lobby", 3).has_value());
+  EXPECT_FALSE(store.at("nowhere", 1).has_value());
+}
+
+TEST_F(SqliteHistoryStoreTest, RecentReturnsTheNewestInAscendingOrder) {
+  append_n("lobby", 5);
+  append_n("other", 2);
+  EXPECT_EQ(seqs(store.recent("lobby", 3)), (std::vector<std::uint64_t>{3, 4, 5}));
+  EXPECT_EQ(seqs(store.recent("lobby", 50)), (std::vector<std::uint64_t>{1, 2, 3, 4, 5}));
+  EXPECT_TRUE(store.recent("lobby", 0).empty());
+  EXPECT_TRUE(store.recent("nowhere", 10).empty());
+  for (const auto& m : store.recent("other", 10)) EXPECT_EQ(m.room, "other");
+}
+
+TEST_F(SqliteHistoryStoreTest, AfterReturnsTheNextMessagesInAscendingOrder) {
+  append_n("lobby", 5);
+  EXPECT_EQ(seqs(store.after("lobby", 0, 2)), (std::vector<std::uint64_t>{1, 2}));
+  EXPECT_EQ(seqs(store.after("lobby", 2, 10)), (std::vector<std::uint64_t>{3, 4, 5}));
+  EXPECT_TRUE(store.after("lobby", 5, 10).empty());
+  EXPECT_TRUE(store.after("lobby", 1, 0).empty());
+  EXPECT_TRUE(store.after("nowhere", 0, 10).empty());
+}
+
+TEST_F(SqliteHistoryStoreTest, ReadsAreClampedToAThousandRows) {
+  store.batch([&] { append_n("lobby", 1005); });
+  const auto newest = store.recent("lobby", 5000);
+  ASSERT_EQ(newest.size(), 1000u);
+  EXPECT_EQ(newest.front().seq, 6u);
+  EXPECT_EQ(newest.back().seq, 1005u);
+  const auto oldest = store.after("lobby", 0, 5000);
+  ASSERT_EQ(oldest.size(), 1000u);
+  EXPECT_EQ(oldest.front().seq, 1u);
+  EXPECT_EQ(oldest.back().seq, 1000u);
+}
+
+TEST_F(SqliteHistoryStoreTest, InterruptStreamingMarksOnlyStreamingMessages) {
+  NewMessage streaming = user_message("a", "Parley", "half");
+  streaming.kind = MessageKind::assistant;
+  streaming.status = MessageStatus::streaming;
+  store.append(streaming);
+  append_n("a", 1);
+  streaming.room = "b";
+  store.append(streaming);
+
+  EXPECT_EQ(store.interrupt_streaming(), 2u);
+  EXPECT_EQ(store.at("a", 1)->status, MessageStatus::interrupted);
+  EXPECT_EQ(store.at("a", 1)->text, "half");
+  EXPECT_EQ(store.at("a", 2)->status, MessageStatus::complete);
+  EXPECT_EQ(store.at("b", 1)->status, MessageStatus::interrupted);
+  EXPECT_EQ(store.interrupt_streaming(), 0u);
+}
+
+TEST_F(SqliteHistoryStoreTest, BatchCommitsAllItsWritesTogether) {
+  store.batch([&] {
+    append_n("lobby", 3);
+    EXPECT_TRUE(store.update("lobby", 2, "edited", MessageStatus::complete));
+    EXPECT_EQ(store.find_room("lobby")->head_seq, 3u);  // visible inside the batch
+  });
+  EXPECT_EQ(seqs(store.recent("lobby", 10)), (std::vector<std::uint64_t>{1, 2, 3}));
+  EXPECT_EQ(store.at("lobby", 2)->text, "edited");
+}
+
+TEST_F(SqliteHistoryStoreTest, BatchThatThrowsStoresNothing) {
+  append_n("lobby", 1);
+  EXPECT_THROW(store.batch([&] {
+    append_n("lobby", 2);
+    store.append(user_message("new-room", "ann", "x"));
+    store.update("lobby", 1, "edited", MessageStatus::complete);
+    throw std::runtime_error("provider failed");
+  }),
+               std::runtime_error);
+
+  EXPECT_EQ(store.find_room("lobby")->head_seq, 1u);
+  EXPECT_EQ(seqs(store.recent("lobby", 10)), (std::vector<std::uint64_t>{1}));
+  EXPECT_EQ(store.at("lobby", 1)->text, "m0");
+  EXPECT_FALSE(store.find_room("new-room").has_value());
+  // The seq the rolled-back batch used is handed out again: it was never visible.
+  EXPECT_EQ(store.append(user_message("lobby", "ann", "next")).message.seq, 2u);
+}
+
+TEST_F(SqliteHistoryStoreTest, NestedBatchJoinsTheOuterTransaction) {
+  EXPECT_THROW(store.batch([&] {
+    store.batch([&] { append_n("lobby", 2); });
+    throw std::runtime_error("outer fails after inner finished");
+  }),
+               std::runtime_error);
+  EXPECT_FALSE(store.find_room("lobby").has_value());
+
+  store.batch([&] {
+    append_n("lobby", 1);
+    store.batch([&] { append_n("lobby", 1); });
+  });
+  EXPECT_EQ(store.find_room("lobby")->head_seq, 2u);
+}
+
+TEST_F(SqliteHistoryStoreTest, NestedBatchThatThrowsUndoesOnlyItsOwnWrites) {
+  store.batch([&] {
+    append_n("lobby", 1);
+    EXPECT_THROW(store.batch([&] {
+      append_n("lobby", 2);
+      throw std::runtime_error("inner");
+    }),
+                 std::runtime_error);
+    append_n("lobby", 1);
+  });
+  EXPECT_EQ(seqs(store.recent("lobby", 10)), (std::vector<std::uint64_t>{1, 2}));
+}
+
+TEST_F(SqliteHistoryStoreTest, AppendOfADuplicateInsideABatchChangesNothing) {
+  store.append(user_message("lobby", "ann", "hello", "c1"));
+  store.batch([&] {
+    EXPECT_TRUE(store.append(user_message("lobby", "ann", "hello", "c1")).duplicate);
+    EXPECT_EQ(store.append(user_message("lobby", "ann", "new", "c2")).message.seq, 2u);
+  });
+  EXPECT_EQ(store.find_room("lobby")->head_seq, 2u);
+}
+
+TEST_F(SqliteHistoryStoreTest, ReportsTheCurrentSchemaVersion) {
+  EXPECT_GE(store.schema_version(), 1);
+}
+
+TEST(SqliteHistoryStoreFileTest, DataSurvivesReopening) {
+  TempDb db;
+  std::string epoch;
+  {
+    SqliteHistoryStore store(db.path());
+    epoch = store.ensure_room("lobby").epoch;
+    store.append(user_message("lobby", "ann", "first", "c1"));
+    store.batch([&] { store.append(user_message("lobby", "bob", "second")); });
+    store.update("lobby", 1, "first, edited", MessageStatus::complete);
+  }
+  SqliteHistoryStore store(db.path());
+  const auto room = store.find_room("lobby");
+  ASSERT_TRUE(room.has_value());
+  EXPECT_EQ(room->epoch, epoch);
+  EXPECT_EQ(room->head_seq, 2u);
+  const auto history = store.recent("lobby", 10);
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0].text, "first, edited");
+  EXPECT_EQ(history[0].client_id, "c1");
+  EXPECT_EQ(history[1].author, "bob");
+  EXPECT_TRUE(store.append(user_message("lobby", "ann", "again", "c1")).duplicate);
+  EXPECT_EQ(store.append(user_message("lobby", "ann", "third")).message.seq, 3u);
+}
+
+TEST(SqliteHistoryStoreFileTest, FileIsInWalMode) {
+  TempDb db;
+  { SqliteHistoryStore store(db.path()); }
+  SQLite::Database raw(db.path());
+  EXPECT_EQ(raw.execAndGet("PRAGMA journal_mode").getString(), "wal");
+}
+
+TEST(SqliteHistoryStoreFileTest, CreatesAMissingParentFolder) {
+  TempDb db;
+  const std::string nested = (db.dir() / "data" / "parley.db").string();
+  SqliteHistoryStore store(nested);
+  store.append(user_message("lobby", "ann", "hi"));
+  EXPECT_EQ(store.recent("lobby", 1).size(), 1u);
+}
+
+}  // namespace
+}  // namespace parley::history

@@ -1,0 +1,145 @@
+// The built-in assistant's streamed reply against what the store keeps.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "chat_steps.hpp"
+#include "frame_log.hpp"
+#include "server_process.hpp"
+
+namespace parley::itest {
+namespace {
+
+using protocol::ChatMessage;
+using protocol::MessageKind;
+using protocol::MessageStatus;
+
+TEST(AssistantStream, DeltasAssembleIntoTheStoredReply) {
+  ServerProcess server;
+  auto alice = connect_as(server.port(), "alice");
+  join(*alice, "lobby");
+
+  alice->send(protocol::Send{"lobby", "ask-1", "hello assistant"});
+  FrameLog log;
+  log.read_until(*alice, [](const FrameLog& l) { return l.completed_replies() == 1; });
+
+  ASSERT_EQ(log.posted.size(), 1u);
+  const ChatMessage& question = log.posted[0];
+  ASSERT_EQ(log.acks.size(), 1u);
+  EXPECT_EQ(log.acks[0].seq, question.seq);
+  ASSERT_EQ(log.replies.size(), 1u);
+  const auto& [gen_id, reply] = *log.replies.begin();
+  ASSERT_TRUE(reply.started.has_value()) << "deltas or completion without stream_started";
+  EXPECT_FALSE(gen_id.empty());
+  EXPECT_EQ(reply.started->room, "lobby");
+  EXPECT_EQ(reply.started->reply_to, question.seq);
+  EXPECT_GT(reply.started->seq, question.seq);
+  EXPECT_EQ(reply.started->author, "Parley");
+  EXPECT_GT(reply.started->ts_ms, 0);
+  EXPECT_GE(reply.deltas.size(), 2u) << "a reply is streamed in several pieces";
+  for (const protocol::StreamDelta& d : reply.deltas) {
+    EXPECT_EQ(d.room, "lobby");
+    EXPECT_FALSE(d.text.empty());
+  }
+  const std::string streamed = reply.contiguous_text();
+  EXPECT_FALSE(streamed.empty());
+  EXPECT_EQ(*reply.completed, (protocol::StreamCompleted{"lobby", gen_id, reply.started->seq,
+                                                          streamed, MessageStatus::complete}));
+  // The stream's frames come in order: started, deltas, completed.
+  std::size_t started_at = 0, completed_at = 0, last_delta_at = 0;
+  for (std::size_t i = 0; i < log.frames.size(); ++i) {
+    if (std::holds_alternative<protocol::StreamStarted>(log.frames[i])) started_at = i;
+    if (std::holds_alternative<protocol::StreamDelta>(log.frames[i])) last_delta_at = i;
+    if (std::holds_alternative<protocol::StreamCompleted>(log.frames[i])) completed_at = i;
+  }
+  EXPECT_LT(started_at, last_delta_at);
+  EXPECT_LT(last_delta_at, completed_at);
+
+  // Someone joining afterwards reads the same reply from the store.
+  const protocol::Joined later = history_of(server.port(), "lobby");
+  ASSERT_EQ(later.history.size(), 2u);
+  EXPECT_EQ(later.history[0], question);
+  const ChatMessage& stored = later.history[1];
+  EXPECT_EQ(stored.room, "lobby");
+  EXPECT_EQ(stored.seq, reply.started->seq);
+  EXPECT_EQ(stored.author, "Parley");
+  EXPECT_EQ(stored.kind, MessageKind::assistant);
+  EXPECT_EQ(stored.gen_id, gen_id);
+  EXPECT_EQ(stored.text, streamed);
+  EXPECT_EQ(stored.status, MessageStatus::complete);
+  EXPECT_EQ(later.head_seq, stored.seq);
+}
+
+TEST(AssistantStream, EachQuestionGetsItsOwnReplyInSeqOrder) {
+  ServerProcess server;
+  auto alice = connect_as(server.port(), "alice");
+  join(*alice, "lobby");
+
+  FrameLog log;
+  alice->send(protocol::Send{"lobby", "q-1", "one"});
+  log.read_until(*alice, [](const FrameLog& l) { return l.completed_replies() == 1; });
+  alice->send(protocol::Send{"lobby", "q-2", "two"});
+  log.read_until(*alice, [](const FrameLog& l) { return l.completed_replies() == 2; });
+
+  ASSERT_EQ(log.posted.size(), 2u);
+  const ObservedReply* first = log.reply_to(log.posted[0].seq);
+  const ObservedReply* second = log.reply_to(log.posted[1].seq);
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  EXPECT_NE(first->started->gen_id, second->started->gen_id);
+  // question 1 < reply 1 < question 2 < reply 2, since each waited for the previous reply.
+  EXPECT_LT(log.posted[0].seq, first->started->seq);
+  EXPECT_LT(first->started->seq, log.posted[1].seq);
+  EXPECT_LT(log.posted[1].seq, second->started->seq);
+
+  const protocol::Joined later = history_of(server.port(), "lobby");
+  ASSERT_EQ(later.history.size(), 4u);
+  EXPECT_EQ(later.history[1].text, first->completed->text);
+  EXPECT_EQ(later.history[3].text, second->completed->text);
+  EXPECT_EQ(later.history[3].seq, second->started->seq);
+}
+
+TEST(AssistantStream, JoinerDuringAStreamSeesItStreamingAndCatchesUp) {
+  ServerProcess::Options slow;
+  slow.assistant_delay_ms = 60;
+  ServerProcess server(slow);
+  auto alice = connect_as(server.port(), "alice");
+  join(*alice, "lobby");
+  alice->send(protocol::Send{"lobby", "slow-1", "take your time"});
+  FrameLog alice_log;
+  alice_log.read_until(*alice, [](const FrameLog& l) {
+    return !l.replies.empty() && !l.replies.begin()->second.deltas.empty();
+  });
+  const protocol::StreamStarted started = *alice_log.replies.begin()->second.started;
+
+  auto bob = connect_as(server.port(), "bob");
+  const protocol::Joined joined = join(*bob, "lobby");
+  ASSERT_EQ(joined.history.size(), 2u);
+  const ChatMessage& partial = joined.history[1];
+  EXPECT_EQ(partial.seq, started.seq);
+  EXPECT_EQ(partial.gen_id, started.gen_id);
+  EXPECT_EQ(partial.kind, MessageKind::assistant);
+  EXPECT_EQ(partial.status, MessageStatus::streaming);
+
+  // Bob continues from what the history gave him, using the offsets.
+  std::string held = partial.text;
+  FrameLog bob_log;
+  bob_log.read_until(*bob, [](const FrameLog& l) { return l.completed_replies() == 1; },
+                     std::chrono::seconds(30));
+  for (const protocol::StreamDelta& d : bob_log.replies[started.gen_id].deltas) {
+    ASSERT_LE(d.offset, held.size()) << "gap in the stream after the history snapshot";
+    const std::size_t overlap = held.size() - d.offset;
+    if (overlap < d.text.size()) held += d.text.substr(overlap);
+  }
+  const protocol::StreamCompleted& done = *bob_log.replies[started.gen_id].completed;
+  EXPECT_EQ(held, done.text);
+  EXPECT_EQ(done.status, MessageStatus::complete);
+
+  alice_log.read_until(*alice, [](const FrameLog& l) { return l.completed_replies() == 1; },
+                       std::chrono::seconds(30));
+  EXPECT_EQ(alice_log.replies.begin()->second.contiguous_text(), done.text);
+  EXPECT_EQ(history_of(server.port(), "lobby").history.at(1).text, done.text);
+}
+
+}  // namespace
+}  // namespace parley::itest

@@ -1,0 +1,113 @@
+// One or more sample values of every protocol message, shared by the codec tests.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "parley/codec.hpp"
+#include "parley/protocol.hpp"
+
+namespace parley::protocol {
+
+// GoogleTest prints parameters and failed comparisons in their wire form.
+inline void PrintTo(const Message& m, std::ostream* os) { *os << encode(m); }
+
+}  // namespace parley::protocol
+
+namespace parley::protocol::samples {
+
+inline ChatMessage user_message() {
+  return ChatMessage{.room = "lobby",
+                     .seq = 41,
+                     .author = "Zoë",
+                     .kind = MessageKind::user,
+                     .text = "Grüße — привет 你好 🎉",
+                     .client_id = "c-7f3a",
+                     .gen_id = "",
+                     .status = MessageStatus::complete,
+                     .ts_ms = 1'700'000'000'123};
+}
+
+inline ChatMessage streaming_reply() {
+  return ChatMessage{.room = "lobby",
+                     .seq = 42,
+                     .author = "Parley",
+                     .kind = MessageKind::assistant,
+                     .text = "Thinking \"aloud\"\\\n\tso far",
+                     .client_id = "",
+                     .gen_id = "g-12",
+                     .status = MessageStatus::streaming,
+                     .ts_ms = 1'700'000'000'456};
+}
+
+inline ChatMessage system_notice() {
+  return ChatMessage{.room = "lobby",
+                     .seq = 43,
+                     .author = "",
+                     .kind = MessageKind::system,
+                     .text = "stopped",
+                     .client_id = "",
+                     .gen_id = "g-11",
+                     .status = MessageStatus::interrupted,
+                     .ts_ms = -1};
+}
+
+// Every alternative at least once, plus edge values (empty history, extreme integers,
+// escapes and non-ASCII text).
+inline std::vector<Message> all() {
+  constexpr auto u64_max = std::numeric_limits<std::uint64_t>::max();
+  constexpr auto u32_max = std::numeric_limits<std::uint32_t>::max();
+  constexpr auto i64_min = std::numeric_limits<std::int64_t>::min();
+  return {
+      Hello{.name = "Zoë", .client = "parley-web/0.1"},
+      Hello{.name = "Ann", .client = ""},
+      Join{.room = "lobby", .history_limit = 50},
+      Join{.room = "dev-ops_2", .history_limit = 0},
+      Join{.room = "x", .history_limit = u32_max},
+      Send{.room = "lobby", .client_id = "c-1", .text = "hi"},
+      Send{.room = "lobby",
+           .client_id = "c-2",
+           .text = std::string("quote \" backslash \\ nul ") + '\0' + " ctrl \x01 end"},
+      Ping{.nonce = 0},
+      Ping{.nonce = u64_max},
+      Welcome{.user = "Zoë",
+              .server = "parley/0.1.0",
+              .heartbeat_ms = 15000,
+              .max_message_bytes = 65536},
+      Joined{.room = "empty", .epoch = "e-1", .head_seq = 0, .history = {}},
+      Joined{.room = "lobby",
+             .epoch = "e-2",
+             .head_seq = 43,
+             .history = {user_message(), streaming_reply(), system_notice()}},
+      Ack{.room = "lobby", .client_id = "c-1", .seq = 41, .duplicate = false},
+      Ack{.room = "lobby", .client_id = "c-1", .seq = u64_max, .duplicate = true},
+      Posted{.message = user_message()},
+      Posted{.message = streaming_reply()},
+      StreamStarted{.room = "lobby",
+                    .gen_id = "g-12",
+                    .seq = 42,
+                    .reply_to = 41,
+                    .author = "Parley",
+                    .ts_ms = i64_min},
+      StreamDelta{.room = "lobby", .gen_id = "g-12", .offset = 9, .text = "ünï 🎉"},
+      StreamDelta{.room = "lobby", .gen_id = "g-12", .offset = 0, .text = ""},
+      StreamCompleted{.room = "lobby",
+                      .gen_id = "g-12",
+                      .seq = 42,
+                      .text = "Done.",
+                      .status = MessageStatus::complete},
+      StreamCompleted{.room = "lobby",
+                      .gen_id = "g-13",
+                      .seq = 44,
+                      .text = "Half",
+                      .status = MessageStatus::interrupted},
+      Error{.code = "bad_field", .message = "send.text: expected string", .ref = "send"},
+      Error{.code = "internal", .message = "", .ref = ""},
+      Pong{.nonce = 123456789},
+  };
+}
+
+}  // namespace parley::protocol::samples
