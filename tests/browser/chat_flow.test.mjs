@@ -3,27 +3,18 @@
 //
 //   node chat_flow.test.mjs --server <parley-server> --web-root <dir> --screenshots <dir>
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 
 import {
   clickWidget, launchBrowser, nextFrames, sendMessage, signIn, state, transcript, typeText,
   waitForState,
 } from './lib/browser.mjs';
+import { testOptions } from './lib/options.mjs';
 import { startServer } from './lib/server.mjs';
 
-const { values: opts } = parseArgs({
-  options: {
-    server: { type: 'string' },
-    'web-root': { type: 'string' },
-    screenshots: { type: 'string' },
-  },
-});
-assert.ok(opts.server && opts['web-root'] && opts.screenshots,
-          'usage: --server BIN --web-root DIR --screenshots DIR');
-mkdirSync(opts.screenshots, { recursive: true });
+const opts = testOptions();
 const shot = (page, name) => page.screenshot({ path: join(opts.screenshots, `${name}.png`) });
 
 const GREETING = 'héllo Привет';
