@@ -47,6 +47,7 @@ ImVec4 banner_colour(client::ConnectionState s, const Palette& p) {
     case client::ConnectionState::connected: return p.ok;
     case client::ConnectionState::connecting:
     case client::ConnectionState::reconnecting: return p.warn;
+    case client::ConnectionState::offline: return p.error;
     case client::ConnectionState::disconnected: break;
   }
   return p.error;

@@ -16,6 +16,7 @@
 #include "imgui_impl_opengl3.h"
 #include "parley/client_model/app_model.hpp"
 #include "parley/client_model/snapshot_json.hpp"
+#include "parley/saved_session.hpp"
 #include "platform_web.hpp"
 #include "theme.hpp"
 
@@ -34,6 +35,7 @@ struct WebApp {
   std::vector<int> pressed_this_frame;
   std::vector<std::array<int, 4>> deferred_releases;  // key, scancode, action, mods
   std::string snapshot;  // keeps parley_state_json's result alive until the next call
+  std::uint64_t saved_revision = 0;  // of the session last written to localStorage
 };
 
 // The exported C functions below have no other way to reach the application.
@@ -76,6 +78,23 @@ void release_deferred_keys(WebApp& a) {
   a.deferred_releases.clear();
 }
 
+// Writes the session to localStorage whenever it changed, so a reload carries on from
+// the last position with the unsent messages.
+void save_session(WebApp& a) {
+  const client::Session& s = a.model.session();
+  if (s.saved_revision() == a.saved_revision) return;
+  a.saved_revision = s.saved_revision();
+  web::store_session(client::encode_saved(s.saved()));
+}
+
+void restore_session(WebApp& a) {
+  const std::string json = web::load_session();
+  if (json.empty()) return;
+  if (auto saved = client::decode_saved(json); saved && !saved->user.empty()) {
+    a.model.session().restore(*saved);
+  }
+}
+
 void frame() {
   WebApp& a = *g_app;
   const std::int64_t now = web::now_ms();
@@ -103,6 +122,7 @@ void frame() {
   ImGui::Render();
   a.model.apply(intents);
   a.transport.pump(a.model.session(), now);
+  save_session(a);
 
   glViewport(0, 0, width, height);
   const ImVec4 bg = web::Palette{}.background;
@@ -132,6 +152,21 @@ EMSCRIPTEN_KEEPALIVE const char* parley_state_json() {
   json += ",\"widgets\":" + g_app->app.widgets().to_json(g_app->pixel_ratio) + "}";
   g_app->snapshot = std::move(json);
   return g_app->snapshot.c_str();
+}
+
+// The page became visible again: reconnect now rather than after the backoff, and make
+// sure a connection that died in the background is noticed quickly.
+EMSCRIPTEN_KEEPALIVE void parley_page_visible() {
+  if (g_app == nullptr) return;
+  g_app->model.session().on_visible(parley::web::now_ms());
+  g_app->transport.pump(g_app->model.session(), parley::web::now_ms());
+}
+
+// The browser's online/offline events.
+EMSCRIPTEN_KEEPALIVE void parley_network(int online) {
+  if (g_app == nullptr) return;
+  g_app->model.session().set_online(online != 0);
+  g_app->transport.pump(g_app->model.session(), parley::web::now_ms());
 }
 
 // Called by the page's 'paste' listener: types the text into the focused field.
@@ -174,6 +209,10 @@ int main() {
   glfwSetKeyCallback(window, key_callback);  // replaces ImGui's, which it forwards to
   update_pixel_ratio(*g_app);
   ImGui_ImplOpenGL3_CreateDeviceObjects();
+  g_app->model.session().set_online(parley::web::navigator_online());
+  restore_session(*g_app);
+  g_app->saved_revision = g_app->model.session().saved_revision();
+  parley::web::install_lifecycle_listeners();
 
   emscripten_set_main_loop(frame, 0, 1);
   return 0;

@@ -50,10 +50,40 @@ EM_JS(void, js_install_paste_listener, (), {
   });
 });
 
+// localStorage can be missing or refuse (private modes, full quota): then the session
+// simply does not survive a reload.
+EM_JS(char*, js_storage_get, (const char* key), {
+  var value = null;
+  try { value = window.localStorage.getItem(UTF8ToString(key)); } catch (e) {}
+  if (value === null) return 0;
+  var n = lengthBytesUTF8(value) + 1;
+  var p = _malloc(n);
+  stringToUTF8(value, p, n);
+  return p;
+});
+
+EM_JS(void, js_storage_set, (const char* key, const char* value), {
+  try { window.localStorage.setItem(UTF8ToString(key), UTF8ToString(value)); } catch (e) {}
+});
+
+EM_JS(void, js_install_lifecycle_listeners, (), {
+  document.addEventListener("visibilitychange", function() {
+    if (document.visibilityState === "visible") _parley_page_visible();
+  });
+  window.addEventListener("online", function() { _parley_network(1); });
+  window.addEventListener("offline", function() { _parley_network(0); });
+});
+
+EM_JS(int, js_navigator_online, (), {
+  return navigator.onLine === false ? 0 : 1;
+});
+
 EM_JS(void, js_page_ready, (), {
   if (typeof window.parleyReady === "function") window.parleyReady();
 });
 // clang-format on
+
+constexpr const char* kSessionKey = "parley.session.v1";
 
 void set_clipboard(void*, const char* text) { js_clipboard_write(text); }
 
@@ -80,6 +110,20 @@ EM_BOOL handle_close(int, const EmscriptenWebSocketCloseEvent* e, void* self) {
 }
 
 }  // namespace
+
+std::string load_session() {
+  char* value = js_storage_get(kSessionKey);
+  if (value == nullptr) return {};
+  std::string out(value);
+  std::free(value);
+  return out;
+}
+
+void store_session(const std::string& json) { js_storage_set(kSessionKey, json.c_str()); }
+
+void install_lifecycle_listeners() { js_install_lifecycle_listeners(); }
+
+bool navigator_online() { return js_navigator_online() != 0; }
 
 std::int64_t now_ms() { return static_cast<std::int64_t>(emscripten_date_now()); }
 

@@ -19,6 +19,14 @@ void canvas_size(int& width, int& height);  // backing-store pixels
 std::string websocket_url();      // ws(s)://<page host>/ws
 void notify_page_ready();         // hides the page's loading indicator
 
+// The saved session (client::SavedSession as JSON) in localStorage; "" when none.
+std::string load_session();
+void store_session(const std::string& json);
+// 'visibilitychange' (to visible), 'online' and 'offline' call parley_page_visible and
+// parley_network, exported by main_web.cpp.
+void install_lifecycle_listeners();
+bool navigator_online();
+
 // Copy goes to navigator.clipboard; paste arrives through the page's 'paste' event
 // (browsers only hand clipboard text to such events) and is typed into the focused field.
 void install_clipboard();

@@ -77,7 +77,7 @@ std::size_t arg_or(int argc, char** argv, int index, std::size_t fallback) {
 int main(int argc, char** argv) {
   const std::size_t count = arg_or(argc, argv, 1, 100000);
   const std::size_t batch_size = arg_or(argc, argv, 2, 1000);
-  std::printf("parley-history-bench: SQLite WAL, synchronous=NORMAL, file in %s\n",
+  std::printf("parley-history-bench: SQLite WAL, synchronous=FULL, file in %s\n",
               fs::temp_directory_path().string().c_str());
   const double single = run(count, 1);
   const double batched = run(count, batch_size);

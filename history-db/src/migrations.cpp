@@ -41,6 +41,33 @@ CREATE UNIQUE INDEX messages_by_client_id
 -- Only replies cut off by a stop are ever streaming at startup: keep them cheap to find.
 CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
 )sql"},
+    // Reply ends become room events of their own (kind 'end', ref_seq = the reply), so
+    // a client resuming after a reply started still learns how it ended. SQLite cannot
+    // change a CHECK constraint in place: the table is rebuilt.
+    Step{2, R"sql(
+CREATE TABLE messages_v2 (
+  room_id   INTEGER NOT NULL REFERENCES rooms(id),
+  seq       INTEGER NOT NULL,
+  author    TEXT NOT NULL,
+  kind      TEXT NOT NULL CHECK (kind IN ('user', 'assistant', 'system', 'end')),
+  text      TEXT NOT NULL,
+  client_id TEXT,
+  gen_id    TEXT,
+  status    TEXT NOT NULL CHECK (status IN ('complete', 'streaming', 'interrupted')),
+  ts_ms     INTEGER NOT NULL,
+  ref_seq   INTEGER,
+  PRIMARY KEY (room_id, seq)
+) WITHOUT ROWID;
+
+INSERT INTO messages_v2 (room_id, seq, author, kind, text, client_id, gen_id, status, ts_ms)
+  SELECT room_id, seq, author, kind, text, client_id, gen_id, status, ts_ms FROM messages;
+DROP TABLE messages;
+ALTER TABLE messages_v2 RENAME TO messages;
+
+CREATE UNIQUE INDEX messages_by_client_id
+  ON messages (room_id, author, client_id) WHERE client_id IS NOT NULL;
+CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
+)sql"},
 };
 
 }  // namespace

@@ -8,7 +8,7 @@
 namespace parley::history {
 
 // Opens or creates the database (and a missing parent folder), refuses a file from a
-// newer schema, sets WAL + synchronous=NORMAL + foreign keys + a 5 s busy timeout, and
+// newer schema, sets WAL + synchronous=FULL + foreign keys + a 5 s busy timeout, and
 // migrates it to the current schema.
 SQLite::Database open_database(const std::string& path);
 

@@ -14,6 +14,7 @@ const char* kind_text(MessageKind kind) {
     case MessageKind::user: return "user";
     case MessageKind::assistant: return "assistant";
     case MessageKind::system: return "system";
+    case MessageKind::end: return "end";
   }
   return "user";
 }
@@ -31,6 +32,7 @@ MessageKind kind_from_text(std::string_view text) {
   if (text == "user") return MessageKind::user;
   if (text == "assistant") return MessageKind::assistant;
   if (text == "system") return MessageKind::system;
+  if (text == "end") return MessageKind::end;
   throw SQLite::Exception("unknown message kind in history database: " + std::string(text));
 }
 
@@ -64,6 +66,8 @@ protocol::ChatMessage read_message(const SQLite::Statement& row, const std::stri
   m.gen_id = optional_text(row.getColumn(5));
   m.status = status_from_text(row.getColumn(6).getText());
   m.ts_ms = row.getColumn(7).getInt64();
+  const SQLite::Column ref = row.getColumn(8);
+  m.ref = ref.isNull() ? 0 : static_cast<std::uint64_t>(ref.getInt64());
   return m;
 }
 

@@ -14,9 +14,14 @@ class Statement;
 
 namespace parley::history::rows {
 
-// The columns read_message() expects, in order; for "SELECT <kMessageColumns> FROM messages".
+// The columns read_message() expects, in order; for
+// "SELECT <kMessageColumns> FROM messages m". An end event reads the text of the reply
+// it ended, so the final text is stored once.
 inline constexpr const char* kMessageColumns =
-    "seq, author, kind, text, client_id, gen_id, status, ts_ms";
+    "m.seq, m.author, m.kind, "
+    "CASE WHEN m.kind = 'end' THEN COALESCE((SELECT r.text FROM messages r "
+    "WHERE r.room_id = m.room_id AND r.seq = m.ref_seq), '') ELSE m.text END, "
+    "m.client_id, m.gen_id, m.status, m.ts_ms, m.ref_seq";
 
 const char* kind_text(protocol::MessageKind kind);
 const char* status_text(protocol::MessageStatus status);

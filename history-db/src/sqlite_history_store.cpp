@@ -23,7 +23,7 @@ namespace {
 constexpr std::uint32_t kMaxRowsPerRead = 1000;
 
 std::string message_query(const std::string& tail) {
-  return std::string("SELECT ") + rows::kMessageColumns + " FROM messages " + tail;
+  return std::string("SELECT ") + rows::kMessageColumns + " FROM messages m " + tail;
 }
 
 // Reads and updates name their room through this subquery: one statement, no lookup first.
@@ -67,19 +67,21 @@ struct SqliteHistoryStore::Impl {
                                               "client_id = ?3")),
         insert_message(db,
                        "INSERT INTO messages (room_id, seq, author, kind, text, client_id, "
-                       "gen_id, status, ts_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+                       "gen_id, status, ts_ms, ref_seq) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
         set_head(db, "UPDATE rooms SET head_seq = ?2 WHERE id = ?1"),
         update_message(db, std::string("UPDATE messages SET text = ?3, status = ?4 "
                                        "WHERE room_id = ") +
-                               kRoomIdByName + " AND seq = ?2"),
+                               kRoomIdByName + " AND seq = ?2 AND status = 'streaming'"),
         select_at(db, message_query(std::string("WHERE room_id = ") + kRoomIdByName +
                                     " AND seq = ?2")),
         select_recent(db, message_query(std::string("WHERE room_id = ") + kRoomIdByName +
                                         " ORDER BY seq DESC LIMIT ?2")),
         select_after(db, message_query(std::string("WHERE room_id = ") + kRoomIdByName +
                                        " AND seq > ?2 ORDER BY seq LIMIT ?3")),
-        interrupt(db,
-                  "UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'") {}
+        select_streaming(db,
+                         "SELECT r.name, m.seq, m.text FROM messages m JOIN rooms r ON "
+                         "r.id = m.room_id WHERE m.status = 'streaming' ORDER BY r.name, m.seq") {}
 
   std::optional<RoomRow> find_room(const std::string& name) {
     ResetOnExit reset(select_room);
@@ -121,7 +123,7 @@ struct SqliteHistoryStore::Impl {
       if (auto original = find_by_client_id(room.id, m)) return {std::move(*original), true};
     }
     ChatMessage stored{m.room,      room.info.head_seq + 1, m.author, m.kind, m.text,
-                       m.client_id, m.gen_id,               m.status, m.ts_ms};
+                       m.client_id, m.gen_id,               m.status, m.ts_ms, m.ref};
     // The row goes in before the head moves: if the insert fails, nothing changed, even
     // inside a caller's batch that goes on to commit.
     {
@@ -135,6 +137,11 @@ struct SqliteHistoryStore::Impl {
       rows::bind_optional_text(insert_message, 7, stored.gen_id);
       insert_message.bind(8, rows::status_text(stored.status));
       insert_message.bind(9, stored.ts_ms);
+      if (stored.ref == 0) {
+        insert_message.bind(10);
+      } else {
+        insert_message.bind(10, to_db(stored.ref));
+      }
       insert_message.exec();
     }
     {
@@ -174,7 +181,7 @@ struct SqliteHistoryStore::Impl {
   SQLite::Statement select_at;
   SQLite::Statement select_recent;
   SQLite::Statement select_after;
-  SQLite::Statement interrupt;
+  SQLite::Statement select_streaming;
   int batch_depth = 0;  // > 0 while a transaction opened by batch() is running
 };
 
@@ -206,6 +213,32 @@ bool SqliteHistoryStore::update(const std::string& room, std::uint64_t seq,
   s.bind(3, text);
   s.bind(4, rows::status_text(status));
   return s.exec() > 0;
+}
+
+std::optional<ChatMessage> SqliteHistoryStore::end_reply(const std::string& room,
+                                                         std::uint64_t reply_seq,
+                                                         const std::string& text,
+                                                         MessageStatus status,
+                                                         std::int64_t ts_ms) {
+  return impl_->in_transaction([&]() -> std::optional<ChatMessage> {
+    auto reply = at(room, reply_seq);
+    if (!reply || reply->kind != MessageKind::assistant ||
+        reply->status != MessageStatus::streaming) {
+      return std::nullopt;
+    }
+    update(room, reply_seq, text, status);
+    NewMessage end;
+    end.room = room;
+    end.author = reply->author;
+    end.kind = MessageKind::end;
+    end.gen_id = reply->gen_id;
+    end.status = status;
+    end.ts_ms = ts_ms;
+    end.ref = reply_seq;
+    ChatMessage stored = impl_->append(end).message;
+    stored.text = text;
+    return stored;
+  });
 }
 
 std::vector<ChatMessage> SqliteHistoryStore::recent(const std::string& room,
@@ -240,9 +273,29 @@ std::optional<ChatMessage> SqliteHistoryStore::at(const std::string& room, std::
 }
 
 std::size_t SqliteHistoryStore::interrupt_streaming() {
-  auto& s = impl_->interrupt;
-  ResetOnExit reset(s);
-  return static_cast<std::size_t>(s.exec());
+  struct Cut {
+    std::string room;
+    std::uint64_t seq;
+    std::string text;
+  };
+  std::vector<Cut> cuts;
+  {
+    auto& s = impl_->select_streaming;
+    ResetOnExit reset(s);
+    while (s.executeStep()) {
+      cuts.push_back({s.getColumn(0).getString(),
+                      static_cast<std::uint64_t>(s.getColumn(1).getInt64()),
+                      s.getColumn(2).getString()});
+    }
+  }
+  std::size_t ended = 0;
+  impl_->in_transaction([&] {
+    for (const Cut& c : cuts) {
+      if (end_reply(c.room, c.seq, c.text, MessageStatus::interrupted, now_ms())) ++ended;
+    }
+    return 0;
+  });
+  return ended;
 }
 
 void SqliteHistoryStore::batch(const std::function<void()>& work) {

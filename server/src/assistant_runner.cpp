@@ -22,6 +22,7 @@ struct AssistantRunner::Stream {
   std::uint64_t seq = 0;
   std::vector<std::string> pieces;
   std::size_t next = 0;
+  std::chrono::steady_clock::time_point last_checkpoint = std::chrono::steady_clock::now();
 };
 
 namespace {
@@ -38,8 +39,13 @@ Frame encode_frame(const protocol::Message& m) {
 }  // namespace
 
 AssistantRunner::AssistantRunner(net::io_context& ioc, HistoryWorker& history, Fanout& fanout,
-                                 LiveGenerations& live, unsigned delay_ms)
-    : ioc_(ioc), history_(history), fanout_(fanout), live_(live), delay_ms_(delay_ms) {}
+                                 LiveGenerations& live, unsigned delay_ms, unsigned checkpoint_ms)
+    : ioc_(ioc),
+      history_(history),
+      fanout_(fanout),
+      live_(live),
+      delay_ms_(delay_ms),
+      checkpoint_ms_(checkpoint_ms) {}
 
 std::string AssistantRunner::new_gen_id() {
   std::lock_guard lock(rng_mutex_);
@@ -95,25 +101,46 @@ void AssistantRunner::step(std::shared_ptr<Stream> s) {
     return;
   }
   if (!live_.append_and_publish(s->gen_id, s->pieces[s->next++])) return;  // closed by stop_all
+  const auto now = std::chrono::steady_clock::now();
+  if (now - s->last_checkpoint >= std::chrono::milliseconds(checkpoint_ms_)) {
+    s->last_checkpoint = now;
+    checkpoint(s);
+  }
   s->timer.expires_after(std::chrono::milliseconds(delay_ms_));
   s->timer.async_wait([this, s](boost::system::error_code ec) {
     if (!ec) step(s);
   });
 }
 
+void AssistantRunner::checkpoint(const std::shared_ptr<Stream>& s) {
+  auto g = live_.find(s->gen_id);
+  if (!g || g->closed) return;
+  // update() leaves an ended reply alone, so a checkpoint queued behind the end is inert.
+  history_.post({[s, text = std::move(g->text)](history::HistoryStore& store)
+                     -> HistoryWorker::Continuation {
+                   store.update(s->room, s->seq, text, MessageStatus::streaming);
+                   return {};
+                 },
+                 [s](const std::string& what) {
+                   log_line("assistant could not checkpoint " + s->gen_id + ": " + what);
+                 }});
+}
+
 void AssistantRunner::end(const std::shared_ptr<Stream>& s, MessageStatus status) {
   auto g = live_.close(s->gen_id);
   if (!g) return;  // someone else ended it
   auto text = g->text;
-  auto finish = [this, s, text, status] {
-    live_.remove(s->gen_id);
-    fanout_.publish(s->room, encode_frame(protocol::StreamCompleted{s->room, s->gen_id, s->seq,
-                                                                    text, status}));
-    --running_;
-  };
-  history_.post({[s, text, status, finish](history::HistoryStore& store) -> HistoryWorker::Continuation {
-                   store.update(s->room, s->seq, text, status);
-                   return finish;
+  history_.post({[this, s, text, status](history::HistoryStore& store) -> HistoryWorker::Continuation {
+                   auto ended = store.end_reply(s->room, s->seq, text, status, now_ms());
+                   return [this, s, text, status, ended] {
+                     live_.remove(s->gen_id);
+                     if (ended) {
+                       fanout_.publish(s->room, encode_frame(protocol::StreamCompleted{
+                                                    s->room, s->gen_id, ended->seq, s->seq,
+                                                    text, status}));
+                     }
+                     --running_;
+                   };
                  },
                  [this, s](const std::string& what) {
                    live_.remove(s->gen_id);

@@ -1,7 +1,9 @@
 // Drives assistant replies: stores a reply's row first (so the reply owns its position
 // before the first token), streams its pieces on timers off the network threads' critical
-// path, and stores the final text. Replies keep going when their requester disconnects.
-// On shutdown every reply still running is stored as interrupted with its text so far.
+// path, checkpoints the growing text to the store, and ends the reply with an end event
+// of its own position. Replies keep going when their requester disconnects. On shutdown
+// every reply still running is stored as interrupted with its text so far; after a crash
+// the last checkpoint survives and the next start ends it as interrupted.
 #pragma once
 
 #include <atomic>
@@ -22,7 +24,7 @@ namespace parley::server {
 class AssistantRunner {
  public:
   AssistantRunner(boost::asio::io_context& ioc, HistoryWorker& history, Fanout& fanout,
-                  LiveGenerations& live, unsigned delay_ms);
+                  LiveGenerations& live, unsigned delay_ms, unsigned checkpoint_ms);
 
   // Starts a reply to a stored user message. Thread-safe.
   void respond(const protocol::ChatMessage& prompt);
@@ -37,6 +39,7 @@ class AssistantRunner {
   struct Stream;
   void begin_stream(std::shared_ptr<Stream> s);
   void step(std::shared_ptr<Stream> s);
+  void checkpoint(const std::shared_ptr<Stream>& s);
   void end(const std::shared_ptr<Stream>& s, protocol::MessageStatus status);
   std::string new_gen_id();
 
@@ -45,6 +48,7 @@ class AssistantRunner {
   Fanout& fanout_;
   LiveGenerations& live_;
   unsigned delay_ms_;
+  unsigned checkpoint_ms_;
   BuiltinAssistant assistant_;
   std::atomic<bool> stopped_{false};
   std::atomic<std::size_t> running_{0};

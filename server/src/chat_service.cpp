@@ -109,28 +109,64 @@ void ChatService::on_join(const std::shared_ptr<Subscriber>& peer, PeerState& st
                               m.room));
     return;
   }
+  if (m.epoch.size() > 64) {
+    peer->deliver(error_frame(codes::bad_field, "join.epoch: at most 64 bytes", m.room));
+    return;
+  }
   state.rooms.insert(m.room);
-  auto room = m.room;
-  auto limit = m.history_limit;
   history_.post(
-      {[this, peer, room, limit](history::HistoryStore& store) -> HistoryWorker::Continuation {
-         auto info = store.ensure_room(room);
-         auto messages = store.recent(room, limit);
-         return [this, peer, info = std::move(info), messages = std::move(messages)]() mutable {
-           live_.join_room(info.name, [&](const std::map<std::uint64_t, std::string>& partial) {
-             for (auto& msg : messages)
-               if (auto it = partial.find(msg.seq); it != partial.end()) {
-                 msg.text = it->second;
-                 msg.status = MessageStatus::streaming;
+      {[this, peer, m](history::HistoryStore& store) -> HistoryWorker::Continuation {
+         Joined joined = read_join(store, m);
+         return [this, peer, joined = std::move(joined), after = m.after_seq]() mutable {
+           if (joined.more) {
+             // A page of a resume: the client asks for the next one; no subscription yet.
+             peer->deliver(frame_of(joined));
+             return;
+           }
+           live_.join_room(joined.room, [&](const std::vector<LiveGeneration>& in_room) {
+             std::vector<Frame> catch_up;
+             for (const LiveGeneration& g : in_room) {
+               auto it = std::find_if(joined.history.begin(), joined.history.end(),
+                                      [&](const ChatMessage& c) { return c.seq == g.seq; });
+               if (it != joined.history.end()) {
+                 // The store holds the last checkpoint; the live text is newer.
+                 if (it->status == MessageStatus::streaming) it->text = g.text;
+               } else if (joined.resume == Resume::ok && after && g.seq <= *after) {
+                 // The client saw this reply start; send all of its text so far, from
+                 // which it keeps the part it lacks.
+                 catch_up.push_back(frame_of(StreamDelta{g.room, g.gen_id, 0, g.text}));
                }
-             fanout_.subscribe(info.name, peer);
-             peer->deliver(frame_of(Joined{info.name, info.epoch, info.head_seq, messages}));
+             }
+             fanout_.subscribe(joined.room, peer);
+             peer->deliver(frame_of(joined));
+             for (auto& f : catch_up) peer->deliver(std::move(f));
            });
          };
        },
-       [peer, room](const std::string&) {
+       [peer, room = m.room](const std::string&) {
          peer->deliver(error_frame(codes::internal, "could not read the room's history", room));
        }});
+}
+
+Joined ChatService::read_join(history::HistoryStore& store, const Join& m) {
+  auto info = store.ensure_room(m.room);
+  Joined j{info.name, info.epoch, info.head_seq, {}, Resume::none, false};
+  if (!m.after_seq) {
+    j.history = store.recent(m.room, m.history_limit);
+    return j;
+  }
+  if (m.epoch != info.epoch || *m.after_seq > info.head_seq) {
+    // Not a position in this room's history: the client starts over from here.
+    j.resume = Resume::reset;
+    j.history = store.recent(m.room, m.history_limit);
+    return j;
+  }
+  j.resume = Resume::ok;
+  const std::uint64_t context = std::min<std::uint64_t>(m.history_limit, info.head_seq);
+  const std::uint64_t from = std::min(*m.after_seq, info.head_seq - context);
+  j.history = store.after(m.room, from, kResumePageSize);
+  j.more = !j.history.empty() && j.history.back().seq < info.head_seq;
+  return j;
 }
 
 void ChatService::on_send(const std::shared_ptr<Subscriber>& peer, PeerState& state,

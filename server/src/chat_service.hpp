@@ -36,6 +36,8 @@ class ChatService {
                 const protocol::Hello& m);
   void on_join(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                const protocol::Join& m);
+  // Reads what a join answers: recent history, or a page of a resume.
+  static protocol::Joined read_join(history::HistoryStore& store, const protocol::Join& m);
   void on_send(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                const protocol::Send& m);
 

@@ -63,10 +63,11 @@ void HistoryWorker::run_batch(std::deque<Job>& batch) {
   try {
     store_->batch([&] {
       for (std::size_t i = 0; i < batch.size(); ++i) {
-        // One failing job must not roll back the others: its own statements failed
-        // and left nothing behind, so it is reported alone.
+        // One failing job must not roll back the others: each runs in a savepoint of
+        // its own, so a job that fails halfway leaves nothing behind and is reported
+        // alone.
         try {
-          after[i] = batch[i].run(*store_);
+          store_->batch([&] { after[i] = batch[i].run(*store_); });
         } catch (const std::exception& e) {
           errors[i] = e.what();
         }

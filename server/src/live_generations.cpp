@@ -1,5 +1,6 @@
 #include "live_generations.hpp"
 
+#include <algorithm>
 #include <memory>
 
 #include "parley/codec.hpp"
@@ -51,13 +52,14 @@ std::vector<LiveGeneration> LiveGenerations::all() const {
 }
 
 void LiveGenerations::join_room(
-    const std::string& room,
-    const std::function<void(const std::map<std::uint64_t, std::string>&)>& join) {
+    const std::string& room, const std::function<void(const std::vector<LiveGeneration>&)>& join) {
   std::lock_guard lock(mutex_);
-  std::map<std::uint64_t, std::string> partial;
+  std::vector<LiveGeneration> in_room;
   for (auto& [id, g] : by_id_)
-    if (g.room == room) partial.emplace(g.seq, g.text);
-  join(partial);
+    if (g.room == room) in_room.push_back(g);
+  std::sort(in_room.begin(), in_room.end(),
+            [](const LiveGeneration& a, const LiveGeneration& b) { return a.seq < b.seq; });
+  join(in_room);
 }
 
 }  // namespace parley::server

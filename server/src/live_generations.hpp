@@ -42,10 +42,10 @@ class LiveGenerations {
   std::optional<LiveGeneration> find(const std::string& gen_id) const;
   std::vector<LiveGeneration> all() const;
 
-  // Runs `join` under the lock with the partial text of every live generation of `room`
-  // keyed by seq. `join` subscribes the session and queues its joined frame.
+  // Runs `join` under the lock with every live generation of `room` (ascending seq).
+  // `join` subscribes the session and queues its joined frame.
   void join_room(const std::string& room,
-                 const std::function<void(const std::map<std::uint64_t, std::string>&)>& join);
+                 const std::function<void(const std::vector<LiveGeneration>&)>& join);
 
  private:
   Fanout& fanout_;

@@ -31,7 +31,8 @@ Server::Server(ServerConfig config)
     : config_(std::move(config)), ioc_(static_cast<int>(config_.threads)) {
   history_ = std::make_unique<HistoryWorker>(open_store(config_.db_path));
   assistant_ = std::make_unique<AssistantRunner>(ioc_, *history_, fanout_, live_,
-                                                 config_.assistant_delay_ms);
+                                                 config_.assistant_delay_ms,
+                                                 config_.checkpoint_ms);
   chat_ = std::make_unique<ChatService>(config_, *history_, fanout_, live_, *assistant_);
   ctx_ = std::make_unique<ServerContext>(config_, *chat_, *history_, fanout_, *assistant_);
   auto address = net::ip::make_address(config_.host);

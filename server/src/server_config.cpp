@@ -21,6 +21,8 @@ constexpr const char* kUsage =
     "  --web-root DIR            folder with the web client (default web)\n"
     "  --threads N               network threads (default 2)\n"
     "  --assistant-delay-ms N    pause between the assistant's streamed tokens (default 40)\n"
+    "  --checkpoint-ms N         how often a growing reply's text is stored, so a crash\n"
+    "                            keeps it (default 500)\n"
     "  --heartbeat-ms N          client ping interval announced in welcome (default 15000)\n"
     "  --max-message-bytes N     largest accepted frame; larger ones get too_large\n"
     "                            (default 65536)\n"
@@ -63,6 +65,8 @@ ParseOutcome parse_command_line(int argc, char** argv) {
     else if (arg == "--threads") ok = parse_number<unsigned>(value, c.threads, 1, 64);
     else if (arg == "--assistant-delay-ms")
       ok = parse_number<unsigned>(value, c.assistant_delay_ms, 0, 60000);
+    else if (arg == "--checkpoint-ms")
+      ok = parse_number<unsigned>(value, c.checkpoint_ms, 10, 600000);
     else if (arg == "--heartbeat-ms")
       ok = parse_number<unsigned>(value, c.heartbeat_ms, 1000, 600000);
     else if (arg == "--max-message-bytes")

@@ -14,6 +14,7 @@ struct ServerConfig {
   std::string web_root = "web";
   unsigned threads = 2;
   unsigned assistant_delay_ms = 40;    // pause between streamed tokens
+  unsigned checkpoint_ms = 500;        // a growing reply's text is stored at least this often
   unsigned heartbeat_ms = 15000;       // how often clients ping; dead after two misses
   std::size_t max_message_bytes = 64 * 1024;   // larger frames get error too_large
   std::size_t hard_frame_bytes = 1024 * 1024;  // larger frames close the connection (1009)

@@ -26,6 +26,7 @@ const char* to_string(ConnectionState s) {
     case ConnectionState::connecting: return "connecting";
     case ConnectionState::connected: return "connected";
     case ConnectionState::reconnecting: return "reconnecting";
+    case ConnectionState::offline: return "offline";
   }
   return "disconnected";
 }
@@ -45,6 +46,7 @@ validation::Verdict Session::start(std::string_view name) {
   dropped_before_ = false;
   backoff_.reset();
   last_error_.reset();
+  changed();
   return v;
 }
 
@@ -65,11 +67,65 @@ validation::Verdict Session::send(std::string_view text, std::int64_t now_ms) {
   e.ts_ms = now_ms;
   if (phase_ == Phase::live) write_send(e);
   transcript_.add_pending(std::move(e));
+  changed();
   return v;
 }
 
 void Session::retry_now() {
   if (phase_ == Phase::waiting) next_attempt_ms_ = 0;
+}
+
+void Session::set_online(bool online) {
+  const bool back = online && !online_;
+  online_ = online;
+  if (back) retry_now();
+}
+
+void Session::on_visible(std::int64_t now_ms) {
+  retry_now();
+  if (phase_ == Phase::live) {
+    write(protocol::Ping{++ping_nonce_});
+    next_ping_ms_ = now_ms + heartbeat_ms_;
+    // Whatever arrived last, the ping must be answered within one interval.
+    last_frame_ms_ = std::min(last_frame_ms_, now_ms - static_cast<std::int64_t>(heartbeat_ms_));
+  }
+}
+
+SavedSession Session::saved() const {
+  SavedSession out;
+  if (phase_ == Phase::signed_out) return out;
+  out.user = user_;
+  if (!epoch_.empty()) out.positions.push_back({options_.room, epoch_, position_});
+  for (const Entry* e : transcript_.unacknowledged())
+    out.outbox.push_back({options_.room, e->client_id, e->text, e->ts_ms});
+  return out;
+}
+
+bool Session::restore(const SavedSession& saved) {
+  if (phase_ != Phase::signed_out || !validation::check_name(saved.user)) return false;
+  user_ = saved.user;
+  for (const SavedPosition& p : saved.positions) {
+    if (p.room != options_.room) continue;
+    epoch_ = p.epoch;
+    position_ = p.seq;
+  }
+  for (const SavedSend& o : saved.outbox) {
+    if (o.room != options_.room || transcript_.find_client_id(o.client_id) != nullptr) continue;
+    Entry e;
+    e.author = user_;
+    e.kind = protocol::MessageKind::user;
+    e.text = o.text;
+    e.delivery = Delivery::sending;
+    e.client_id = o.client_id;
+    e.ts_ms = o.ts_ms;
+    transcript_.add_pending(std::move(e));
+  }
+  phase_ = Phase::waiting;
+  next_attempt_ms_ = 0;
+  dropped_before_ = false;
+  backoff_.reset();
+  changed();
+  return true;
 }
 
 void Session::on_connected(std::int64_t now_ms) {
@@ -101,15 +157,19 @@ void Session::handle(std::int64_t now_ms, protocol::Message&& m) {
   } else if (auto* j = std::get_if<protocol::Joined>(&m)) {
     on_joined(now_ms, *j);
   } else if (auto* a = std::get_if<protocol::Ack>(&m)) {
-    if (a->room == options_.room) transcript_.acknowledge(a->client_id, a->seq);
+    if (a->room == options_.room) {
+      transcript_.acknowledge(a->client_id, a->seq);
+      changed();
+    }
   } else if (auto* p = std::get_if<protocol::Posted>(&m)) {
-    if (p->message.room == options_.room) transcript_.merge(p->message, user_);
+    if (p->message.room == options_.room && accept_position(p->message.seq))
+      transcript_.merge(p->message, user_);
   } else if (auto* s = std::get_if<protocol::StreamStarted>(&m)) {
-    if (s->room == options_.room) transcript_.stream_started(*s);
+    if (s->room == options_.room && accept_position(s->seq)) transcript_.stream_started(*s);
   } else if (auto* d = std::get_if<protocol::StreamDelta>(&m)) {
-    if (d->room == options_.room) transcript_.stream_delta(*d);
+    if (d->room == options_.room && phase_ == Phase::live) transcript_.stream_delta(*d);
   } else if (auto* c = std::get_if<protocol::StreamCompleted>(&m)) {
-    if (c->room == options_.room) transcript_.stream_completed(*c);
+    if (c->room == options_.room && accept_position(c->seq)) transcript_.stream_completed(*c);
   } else if (auto* e = std::get_if<protocol::Error>(&m)) {
     on_error(*e);
   }
@@ -120,15 +180,57 @@ void Session::on_welcome(const protocol::Welcome& w) {
   if (!w.user.empty()) user_ = w.user;
   heartbeat_ms_ = w.heartbeat_ms > 0 ? w.heartbeat_ms : options_.default_heartbeat_ms;
   phase_ = Phase::joining;
-  write(protocol::Join{options_.room, options_.history_limit});
+  resume_pages_ = 0;
+  // With messages already on screen only the missed ones are needed; after a reload
+  // (a position but an empty transcript) also some context to show.
+  write_join(transcript_.has_stored() ? 0 : options_.history_limit);
+}
+
+void Session::write_join(std::uint32_t history_limit) {
+  if (epoch_.empty()) {
+    write(protocol::Join{options_.room, history_limit, "", std::nullopt});
+  } else {
+    write(protocol::Join{options_.room, history_limit, epoch_, position_});
+  }
+}
+
+bool Session::accept_position(std::uint64_t seq) {
+  // While a join is in flight its answer covers everything up to the head.
+  if (phase_ != Phase::live) return false;
+  if (seq <= position_) return true;  // a repeat: merging it again changes nothing
+  if (seq == position_ + 1) {
+    position_ = seq;
+    changed();
+    return true;
+  }
+  // A gap (never expected from a correct server): fetch what is missing by resuming.
+  phase_ = Phase::joining;
+  resume_pages_ = 0;
+  write_join(0);
+  return false;
 }
 
 void Session::on_joined(std::int64_t now_ms, const protocol::Joined& j) {
   if (j.room != options_.room || (phase_ != Phase::joining && phase_ != Phase::live)) return;
-  // A new epoch means the room's store was reset: old positions mean nothing now.
-  if (!epoch_.empty() && j.epoch != epoch_) transcript_.clear_stored();
+  ++resume_pages_;
+  // The position was refused, or the room's store was reset: old positions mean nothing.
+  if (j.resume == protocol::Resume::reset || (!epoch_.empty() && j.epoch != epoch_)) {
+    transcript_.clear_stored();
+    position_ = 0;
+  }
   epoch_ = j.epoch;
-  for (const protocol::ChatMessage& m : j.history) transcript_.merge(m, user_);
+  for (const protocol::ChatMessage& m : j.history) {
+    transcript_.merge(m, user_);
+    position_ = std::max(position_, m.seq);
+  }
+  changed();
+  if (j.more) {
+    // Part of a long gap: ask for the next page; the connection is not live yet.
+    attempt_started_ms_ = now_ms;
+    write_join(0);
+    return;
+  }
+  position_ = std::max(position_, j.head_seq);
   if (phase_ != Phase::live) {
     phase_ = Phase::live;
     live_since_ms_ = now_ms;
@@ -150,11 +252,13 @@ void Session::on_error(const protocol::Error& e) {
   }
   if (e.code == codes::not_joined && phase_ == Phase::live) {
     phase_ = Phase::joining;
-    write(protocol::Join{options_.room, options_.history_limit});
+    resume_pages_ = 0;
+    write_join(0);
     return;
   }
   if (!e.ref.empty() && transcript_.has_pending(e.ref) && is_final_send_error(e.code)) {
     transcript_.fail(e.ref, e.message.empty() ? e.code : e.message);
+    changed();
   }
 }
 
@@ -198,6 +302,7 @@ ConnectionState Session::connection() const {
   switch (phase_) {
     case Phase::signed_out: return ConnectionState::disconnected;
     case Phase::waiting:
+      if (!online_) return ConnectionState::offline;
       return dropped_before_ ? ConnectionState::reconnecting : ConnectionState::connecting;
     case Phase::opening:
     case Phase::handshaking:

@@ -30,6 +30,7 @@ void to_json(OrderedJson& j, const ChatMessage& m) {
   j["gen_id"] = m.gen_id;
   j["status"] = to_string(m.status);
   j["ts_ms"] = m.ts_ms;
+  if (m.ref != 0) j["ref"] = m.ref;
 }
 
 OrderedJson object_of(const ChatMessage& m) {
@@ -46,6 +47,10 @@ void to_json(OrderedJson& j, const Hello& m) {
 void to_json(OrderedJson& j, const Join& m) {
   j["room"] = m.room;
   j["history_limit"] = m.history_limit;
+  if (m.after_seq) {
+    j["epoch"] = m.epoch;
+    j["after_seq"] = *m.after_seq;
+  }
 }
 
 void to_json(OrderedJson& j, const Send& m) {
@@ -70,6 +75,8 @@ void to_json(OrderedJson& j, const Joined& m) {
   OrderedJson history = OrderedJson::array();
   for (const ChatMessage& message : m.history) history.push_back(object_of(message));
   j["history"] = std::move(history);
+  j["resume"] = to_string(m.resume);
+  j["more"] = m.more;
 }
 
 void to_json(OrderedJson& j, const Ack& m) {
@@ -101,6 +108,7 @@ void to_json(OrderedJson& j, const StreamCompleted& m) {
   j["room"] = m.room;
   j["gen_id"] = m.gen_id;
   j["seq"] = m.seq;
+  j["reply_seq"] = m.reply_seq;
   j["text"] = m.text;
   j["status"] = to_string(m.status);
 }
@@ -182,13 +190,33 @@ class Reader {
   bool read(const Json& v, MessageKind& out, const std::string& path) {
     std::string s;
     if (!read(v, s, path)) return false;
-    for (MessageKind k : {MessageKind::user, MessageKind::assistant, MessageKind::system}) {
+    for (MessageKind k :
+         {MessageKind::user, MessageKind::assistant, MessageKind::system, MessageKind::end}) {
       if (s == to_string(k)) {
         out = k;
         return true;
       }
     }
-    return fail(path, "expected \"user\", \"assistant\" or \"system\"");
+    return fail(path, "expected \"user\", \"assistant\", \"system\" or \"end\"");
+  }
+
+  bool read(const Json& v, Resume& out, const std::string& path) {
+    std::string s;
+    if (!read(v, s, path)) return false;
+    for (Resume r : {Resume::none, Resume::ok, Resume::reset}) {
+      if (s == to_string(r)) {
+        out = r;
+        return true;
+      }
+    }
+    return fail(path, "expected \"none\", \"ok\" or \"reset\"");
+  }
+
+  bool read(const Json& v, std::optional<std::uint64_t>& out, const std::string& path) {
+    std::uint64_t value = 0;
+    if (!read(v, value, path)) return false;
+    out = value;
+    return true;
   }
 
   bool read(const Json& v, MessageStatus& out, const std::string& path) {
@@ -253,7 +281,8 @@ bool from_json(Object& o, ChatMessage& m) {
   return o.required("room", m.room) && o.required("seq", m.seq) && o.required("author", m.author) &&
          o.required("kind", m.kind) && o.required("text", m.text) &&
          o.optional("client_id", m.client_id) && o.optional("gen_id", m.gen_id) &&
-         o.required("status", m.status) && o.required("ts_ms", m.ts_ms);
+         o.required("status", m.status) && o.required("ts_ms", m.ts_ms) &&
+         o.optional("ref", m.ref);
 }
 
 bool Reader::read(const Json& v, ChatMessage& out, const std::string& path) {
@@ -267,7 +296,8 @@ bool from_json(Object& o, Hello& m) {
 }
 
 bool from_json(Object& o, Join& m) {
-  return o.required("room", m.room) && o.optional("history_limit", m.history_limit);
+  return o.required("room", m.room) && o.optional("history_limit", m.history_limit) &&
+         o.optional("epoch", m.epoch) && o.optional("after_seq", m.after_seq);
 }
 
 bool from_json(Object& o, Send& m) {
@@ -285,7 +315,8 @@ bool from_json(Object& o, Welcome& m) {
 
 bool from_json(Object& o, Joined& m) {
   return o.required("room", m.room) && o.required("epoch", m.epoch) &&
-         o.required("head_seq", m.head_seq) && o.required("history", m.history);
+         o.required("head_seq", m.head_seq) && o.required("history", m.history) &&
+         o.optional("resume", m.resume) && o.optional("more", m.more);
 }
 
 bool from_json(Object& o, Ack& m) {
@@ -308,7 +339,8 @@ bool from_json(Object& o, StreamDelta& m) {
 
 bool from_json(Object& o, StreamCompleted& m) {
   return o.required("room", m.room) && o.required("gen_id", m.gen_id) && o.required("seq", m.seq) &&
-         o.required("text", m.text) && o.required("status", m.status);
+         o.required("reply_seq", m.reply_seq) && o.required("text", m.text) &&
+         o.required("status", m.status);
 }
 
 bool from_json(Object& o, Error& m) {

@@ -31,6 +31,8 @@ const char* to_string(MessageKind k) {
       return "assistant";
     case MessageKind::system:
       return "system";
+    case MessageKind::end:
+      return "end";
   }
   return "user";
 }
@@ -45,6 +47,18 @@ const char* to_string(MessageStatus s) {
       return "interrupted";
   }
   return "complete";
+}
+
+const char* to_string(Resume r) {
+  switch (r) {
+    case Resume::none:
+      return "none";
+    case Resume::ok:
+      return "ok";
+    case Resume::reset:
+      return "reset";
+  }
+  return "none";
 }
 
 }  // namespace parley::protocol

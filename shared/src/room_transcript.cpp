@@ -69,9 +69,17 @@ Entry& RoomTranscript::insert_stored(Entry e) {
   return *entries_.insert(it, std::move(e));
 }
 
+bool RoomTranscript::has_stored() const {
+  return std::any_of(entries_.begin(), entries_.end(), [](const Entry& e) { return !e.pending(); });
+}
+
 void RoomTranscript::merge(const protocol::ChatMessage& m, std::string_view self) {
   ++revision_;
   if (m.seq == 0) return;
+  if (m.kind == protocol::MessageKind::end) {
+    stream_completed(protocol::StreamCompleted{m.room, m.gen_id, m.seq, m.ref, m.text, m.status});
+    return;
+  }
   const bool own = !m.client_id.empty() && m.author == self;
 
   if (own) {
@@ -178,11 +186,12 @@ void RoomTranscript::stream_delta(const protocol::StreamDelta& d) {
 
 void RoomTranscript::stream_completed(const protocol::StreamCompleted& c) {
   ++revision_;
-  Entry* e = find_seq_mut(c.seq);
+  Entry* e = find_seq_mut(c.reply_seq);
   if (e == nullptr) e = find_gen(c.gen_id);
   if (e == nullptr) {
+    if (c.reply_seq == 0) return;
     Entry fresh;
-    fresh.seq = c.seq;
+    fresh.seq = c.reply_seq;
     fresh.author = kDefaultAssistant;
     fresh.kind = protocol::MessageKind::assistant;
     fresh.gen_id = c.gen_id;

@@ -130,9 +130,11 @@ try {
   await waitForState(pageB, (s) => s.connection === 'connected', 'Bob reconnected');
   assert.deepEqual(transcript(await state(pageB)), before, "Bob's transcript after reconnecting");
 
-  // Alice reloads and signs in again: both messages and their replies are still there.
+  // Alice reloads: the page keeps her session (no sign-in again) and both messages and
+  // their replies are still there.
   await pageA.reload();
-  await signIn(pageA, server.url, 'Alice');
+  await waitForState(pageA, (s) => s.signed_in && s.user === 'Alice' &&
+                                   s.connection === 'connected', 'Alice back without signing in');
   const restored = await waitForState(
     pageA, (s) => ownAndReply(s, 'Alice', GREETING) && ownAndReply(s, 'Bob', PASTED),
     'both messages after restart');

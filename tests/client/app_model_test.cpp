@@ -36,7 +36,7 @@ struct ModelHarness {
     ASSERT_TRUE(model.session().take_connect_request(now));
     model.session().on_connected(now);
     feed(p::Welcome{name, "parley/test", 15000, 65536});
-    feed(p::Joined{"lobby", "e1", 0, {}});
+    feed(p::Joined{"lobby", "e1", 0, {}, p::Resume::none, false});
     model.session().take_outbox();
   }
 };

@@ -34,10 +34,11 @@ TEST(ClientSession, HappyPath) {
 
   h.feed(p::Welcome{"ann", "parley/test", 15000, 65536});
   ASSERT_EQ(h.written_of<p::Join>().size(), 1u);
-  EXPECT_EQ(h.written_of<p::Join>()[0], (p::Join{"lobby", 50}));
+  EXPECT_EQ(h.written_of<p::Join>()[0], (p::Join{"lobby", 50, "", std::nullopt}));
   EXPECT_EQ(h.session.connection(), ConnectionState::connecting);
 
-  h.feed(p::Joined{"lobby", "e1", 2, {chat(1, "bob", "hi"), chat(2, "bob", "anyone?")}});
+  h.feed(p::Joined{"lobby", "e1", 2, {chat(1, "bob", "hi"), chat(2, "bob", "anyone?")},
+                   p::Resume::none, false});
   EXPECT_EQ(h.session.connection(), ConnectionState::connected);
   EXPECT_EQ(h.seqs(), (std::vector<std::uint64_t>{1, 2}));
 
@@ -58,7 +59,7 @@ TEST(ClientSession, HappyPath) {
   EXPECT_EQ(h.session.transcript().find_seq(4)->status, p::MessageStatus::streaming);
   h.feed(p::StreamDelta{"lobby", "g4", 7, ", ann"});
   EXPECT_EQ(h.session.transcript().find_seq(4)->text, "Bonjour, ann");
-  h.feed(p::StreamCompleted{"lobby", "g4", 4, "Bonjour, ann!", p::MessageStatus::complete});
+  h.feed(p::StreamCompleted{"lobby", "g4", 5, 4, "Bonjour, ann!", p::MessageStatus::complete});
 
   EXPECT_EQ(h.seqs(), (std::vector<std::uint64_t>{1, 2, 3, 4}));
   const Entry* sent = h.session.transcript().find_seq(3);
@@ -101,13 +102,26 @@ TEST(ClientSession, DuplicateMessageFramesShowOnce) {
   EXPECT_EQ(h.seqs(), (std::vector<std::uint64_t>{1, 2}));
 }
 
-TEST(ClientSession, MessagesArrivingOutOfOrderAreSortedBySeq) {
+TEST(ClientSession, GapInLiveEventsResumesFromThePosition) {
   Harness h;
   h.sign_in_and_join();
+  EXPECT_EQ(h.session.position(), 0u);
+  h.written.clear();
+  // seq 3 cannot follow position 0: events 1 and 2 were missed.
   h.feed(p::Posted{chat(3, "bob", "c")});
+  EXPECT_TRUE(h.session.transcript().entries().empty()) << "nothing applied past a gap";
+  ASSERT_EQ(h.written_of<p::Join>().size(), 1u);
+  EXPECT_EQ(h.written_of<p::Join>()[0], (p::Join{"lobby", 0, "e1", 0}));
+  // Frames still in flight before the answer are covered by it, so they are ignored.
   h.feed(p::Posted{chat(1, "bob", "a")});
-  h.feed(p::Posted{chat(2, "eve", "b")});
+  EXPECT_TRUE(h.session.transcript().entries().empty());
+  h.feed(p::Joined{"lobby", "e1", 3, {chat(1, "bob", "a"), chat(2, "eve", "b"), chat(3, "bob", "c")},
+                   p::Resume::ok, false});
   EXPECT_EQ(h.seqs(), (std::vector<std::uint64_t>{1, 2, 3}));
+  EXPECT_EQ(h.session.position(), 3u);
+  EXPECT_EQ(h.session.connection(), ConnectionState::connected);
+  h.feed(p::Posted{chat(4, "eve", "d")});
+  EXPECT_EQ(h.seqs(), (std::vector<std::uint64_t>{1, 2, 3, 4}));
 }
 
 TEST(ClientSession, DeltasWithDuplicateAndOverlappingOffsets) {
@@ -126,7 +140,7 @@ TEST(ClientSession, DeltasWithDuplicateAndOverlappingOffsets) {
   EXPECT_EQ(reply->text, "abcdef");
   EXPECT_TRUE(reply->needs_refresh);
 
-  h.feed(p::StreamCompleted{"lobby", "g1", 1, "abcdefghijzz", p::MessageStatus::complete});
+  h.feed(p::StreamCompleted{"lobby", "g1", 2, 1, "abcdefghijzz", p::MessageStatus::complete});
   EXPECT_EQ(reply->text, "abcdefghijzz");
   EXPECT_FALSE(reply->needs_refresh);
   h.feed(p::StreamDelta{"lobby", "g1", 12, "late"});  // after completion: ignored
@@ -246,7 +260,7 @@ TEST(ClientSession, NotJoinedErrorRejoinsAndResends) {
   h.pump();
   h.feed(p::Error{error_codes::not_joined, "join first", "c1"});
   EXPECT_EQ(h.written_of<p::Join>().size(), 2u);
-  h.feed(p::Joined{"lobby", "e1", 0, {}});
+  h.feed(p::Joined{"lobby", "e1", 0, {}, p::Resume::none, false});
   const auto sends = h.written_of<p::Send>();
   ASSERT_EQ(sends.size(), 2u);
   EXPECT_EQ(sends[1].client_id, "c1");

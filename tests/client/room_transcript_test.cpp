@@ -65,10 +65,28 @@ TEST(RoomTranscript, StreamingSnapshotDoesNotShortenNewerText) {
 
 TEST(RoomTranscript, CompletionWithoutStartCreatesTheReply) {
   RoomTranscript t;
-  t.stream_completed(p::StreamCompleted{"lobby", "g7", 7, "done", p::MessageStatus::complete});
+  t.stream_completed(p::StreamCompleted{"lobby", "g7", 8, 7, "done", p::MessageStatus::complete});
   ASSERT_NE(t.find_seq(7), nullptr);
   EXPECT_EQ(t.find_seq(7)->text, "done");
   EXPECT_EQ(t.find_seq(7)->kind, p::MessageKind::assistant);
+  EXPECT_EQ(t.find_seq(8), nullptr) << "the end event is not an entry of its own";
+}
+
+TEST(RoomTranscript, EndEventInHistoryFinishesItsReply) {
+  RoomTranscript t;
+  t.merge(chat(4, "Parley", "Hal", "", p::MessageKind::assistant, p::MessageStatus::streaming),
+          "ann");
+  p::ChatMessage end = chat(5, "Parley", "Half of it", "", p::MessageKind::end,
+                            p::MessageStatus::interrupted);
+  end.ref = 4;
+  end.gen_id = "g4";
+  t.merge(end, "ann");
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t.find_seq(4)->text, "Half of it");
+  EXPECT_EQ(t.find_seq(4)->status, p::MessageStatus::interrupted);
+  t.merge(end, "ann");  // a repeat changes nothing
+  EXPECT_EQ(t.size(), 1u);
+  EXPECT_TRUE(t.has_stored());
 }
 
 TEST(RoomTranscript, ClearStoredKeepsPending) {

@@ -83,7 +83,7 @@ struct Harness {
     feed(p::Welcome{session.user(), "parley/test", heartbeat_ms, 65536});
     ASSERT_TRUE(std::holds_alternative<p::Join>(written.back()));
     std::uint64_t head = history.empty() ? 0 : history.back().seq;
-    feed(p::Joined{"lobby", epoch, head, std::move(history)});
+    feed(p::Joined{"lobby", epoch, head, std::move(history), p::Resume::none, false});
     ASSERT_EQ(session.connection(), ConnectionState::connected);
   }
 

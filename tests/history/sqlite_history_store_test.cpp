@@ -25,6 +25,19 @@ NewMessage user_message(const std::string& room, const std::string& author,
   return m;
 }
 
+// An assistant reply that has just started streaming.
+NewMessage reply_row(const std::string& room, const std::string& text = "") {
+  NewMessage m;
+  m.room = room;
+  m.author = "Parley";
+  m.kind = MessageKind::assistant;
+  m.text = text;
+  m.gen_id = "g1";
+  m.status = MessageStatus::streaming;
+  m.ts_ms = 1'700'000'000'000;
+  return m;
+}
+
 std::vector<std::uint64_t> seqs(const std::vector<ChatMessage>& messages) {
   std::vector<std::uint64_t> out;
   for (const auto& m : messages) out.push_back(m.seq);
@@ -212,8 +225,10 @@ TEST_F(SqliteHistoryStoreTest, InterruptStreamingMarksOnlyStreamingMessages) {
 
 TEST_F(SqliteHistoryStoreTest, BatchCommitsAllItsWritesTogether) {
   store.batch([&] {
-    append_n("lobby", 3);
-    EXPECT_TRUE(store.update("lobby", 2, "edited", MessageStatus::complete));
+    append_n("lobby", 1);
+    store.append(reply_row("lobby", "m1"));
+    append_n("lobby", 1);
+    EXPECT_TRUE(store.update("lobby", 2, "edited", MessageStatus::streaming));
     EXPECT_EQ(store.find_room("lobby")->head_seq, 3u);  // visible inside the batch
   });
   EXPECT_EQ(seqs(store.recent("lobby", 10)), (std::vector<std::uint64_t>{1, 2, 3}));
@@ -287,20 +302,22 @@ TEST(SqliteHistoryStoreFileTest, DataSurvivesReopening) {
     epoch = store.ensure_room("lobby").epoch;
     store.append(user_message("lobby", "ann", "first", "c1"));
     store.batch([&] { store.append(user_message("lobby", "bob", "second")); });
-    store.update("lobby", 1, "first, edited", MessageStatus::complete);
+    store.append(reply_row("lobby", "growing"));
+    store.update("lobby", 3, "grown", MessageStatus::streaming);
   }
   SqliteHistoryStore store(db.path());
   const auto room = store.find_room("lobby");
   ASSERT_TRUE(room.has_value());
   EXPECT_EQ(room->epoch, epoch);
-  EXPECT_EQ(room->head_seq, 2u);
+  EXPECT_EQ(room->head_seq, 3u);
   const auto history = store.recent("lobby", 10);
-  ASSERT_EQ(history.size(), 2u);
-  EXPECT_EQ(history[0].text, "first, edited");
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history[0].text, "first");
+  EXPECT_EQ(history[2].text, "grown");
   EXPECT_EQ(history[0].client_id, "c1");
   EXPECT_EQ(history[1].author, "bob");
   EXPECT_TRUE(store.append(user_message("lobby", "ann", "again", "c1")).duplicate);
-  EXPECT_EQ(store.append(user_message("lobby", "ann", "third")).message.seq, 3u);
+  EXPECT_EQ(store.append(user_message("lobby", "ann", "third")).message.seq, 4u);
 }
 
 TEST(SqliteHistoryStoreFileTest, FileIsInWalMode) {
@@ -316,6 +333,111 @@ TEST(SqliteHistoryStoreFileTest, CreatesAMissingParentFolder) {
   SqliteHistoryStore store(nested);
   store.append(user_message("lobby", "ann", "hi"));
   EXPECT_EQ(store.recent("lobby", 1).size(), 1u);
+}
+
+}  // namespace
+}  // namespace parley::history
+
+namespace parley::history {
+namespace {
+
+TEST_F(SqliteHistoryStoreTest, EndReplyStoresTheTextAndAppendsAnEndEvent) {
+  append_n("lobby", 1);
+  store.append(reply_row("lobby", "par"));
+  append_n("lobby", 1);  // someone speaks while the reply streams
+  const auto end = store.end_reply("lobby", 2, "partial and whole", MessageStatus::complete, 42);
+  ASSERT_TRUE(end.has_value());
+  EXPECT_EQ(end->seq, 4u);
+  EXPECT_EQ(end->kind, MessageKind::end);
+  EXPECT_EQ(end->ref, 2u);
+  EXPECT_EQ(end->gen_id, "g1");
+  EXPECT_EQ(end->author, "Parley");
+  EXPECT_EQ(end->text, "partial and whole");
+  EXPECT_EQ(end->status, MessageStatus::complete);
+  EXPECT_EQ(end->ts_ms, 42);
+  EXPECT_EQ(store.find_room("lobby")->head_seq, 4u);
+
+  const auto reply = store.at("lobby", 2);
+  EXPECT_EQ(reply->text, "partial and whole");
+  EXPECT_EQ(reply->status, MessageStatus::complete);
+  // Read back, the end event carries the reply's text (stored once, in the reply).
+  const auto events = store.after("lobby", 3, 10);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0], *end);
+}
+
+TEST_F(SqliteHistoryStoreTest, AnEndedReplyNeverChangesAgain) {
+  store.append(reply_row("lobby", "a"));
+  EXPECT_TRUE(store.update("lobby", 1, "ab", MessageStatus::streaming));
+  ASSERT_TRUE(store.end_reply("lobby", 1, "abc", MessageStatus::complete, 1));
+  // A checkpoint that arrives after the end, and a second end, change nothing.
+  EXPECT_FALSE(store.update("lobby", 1, "ab", MessageStatus::streaming));
+  EXPECT_FALSE(store.end_reply("lobby", 1, "x", MessageStatus::interrupted, 2));
+  EXPECT_EQ(store.at("lobby", 1)->text, "abc");
+  EXPECT_EQ(store.at("lobby", 1)->status, MessageStatus::complete);
+  EXPECT_EQ(store.find_room("lobby")->head_seq, 2u);
+}
+
+TEST_F(SqliteHistoryStoreTest, EndReplyRefusesWhatIsNotAReply) {
+  append_n("lobby", 1);
+  EXPECT_FALSE(store.end_reply("lobby", 1, "x", MessageStatus::complete, 1));
+  EXPECT_FALSE(store.end_reply("lobby", 9, "x", MessageStatus::complete, 1));
+  EXPECT_FALSE(store.end_reply("nowhere", 1, "x", MessageStatus::complete, 1));
+  EXPECT_EQ(store.find_room("lobby")->head_seq, 1u);
+  EXPECT_EQ(store.at("lobby", 1)->text, "m0");
+}
+
+TEST_F(SqliteHistoryStoreTest, InterruptStreamingAppendsAnEndEventPerReply) {
+  store.append(reply_row("a", "checkpointed"));
+  append_n("a", 1);
+  store.append(reply_row("b"));
+  EXPECT_EQ(store.interrupt_streaming(), 2u);
+  const auto a = store.after("a", 0, 10);
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(a[2].kind, MessageKind::end);
+  EXPECT_EQ(a[2].ref, 1u);
+  EXPECT_EQ(a[2].status, MessageStatus::interrupted);
+  EXPECT_EQ(a[2].text, "checkpointed");
+  const auto b = store.after("b", 0, 10);
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b[1].kind, MessageKind::end);
+  EXPECT_EQ(b[1].ref, 1u);
+}
+
+TEST(SqliteHistoryStoreFileTest, AVersionOneFileIsMigratedWithItsMessages) {
+  TempDb db;
+  {
+    // A file as version 1 of the schema left it.
+    SQLite::Database raw(db.path(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    raw.exec(R"sql(
+CREATE TABLE rooms (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, epoch TEXT NOT NULL,
+  head_seq INTEGER NOT NULL DEFAULT 0, created_ms INTEGER NOT NULL);
+CREATE TABLE messages (room_id INTEGER NOT NULL REFERENCES rooms(id), seq INTEGER NOT NULL,
+  author TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('user', 'assistant', 'system')),
+  text TEXT NOT NULL, client_id TEXT, gen_id TEXT,
+  status TEXT NOT NULL CHECK (status IN ('complete', 'streaming', 'interrupted')),
+  ts_ms INTEGER NOT NULL, PRIMARY KEY (room_id, seq)) WITHOUT ROWID;
+CREATE UNIQUE INDEX messages_by_client_id
+  ON messages (room_id, author, client_id) WHERE client_id IS NOT NULL;
+CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
+INSERT INTO rooms VALUES (1, 'lobby', '00000000000000aa', 2, 1);
+INSERT INTO messages VALUES (1, 1, 'ann', 'user', 'old', 'c1', NULL, 'complete', 5);
+INSERT INTO messages VALUES (1, 2, 'Parley', 'assistant', 'cut', NULL, 'g1', 'streaming', 6);
+PRAGMA user_version = 1;
+)sql");
+  }
+  SqliteHistoryStore store(db.path());
+  EXPECT_EQ(store.schema_version(), 2);
+  EXPECT_EQ(store.find_room("lobby")->epoch, "00000000000000aa");
+  EXPECT_EQ(store.at("lobby", 1)->text, "old");
+  // The unique client_id index came through the rebuild.
+  EXPECT_TRUE(store.append(user_message("lobby", "ann", "again", "c1")).duplicate);
+  // And the reply left streaming by the old version can be ended the new way.
+  EXPECT_EQ(store.interrupt_streaming(), 1u);
+  const auto events = store.after("lobby", 0, 10);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2].kind, MessageKind::end);
+  EXPECT_EQ(events[2].text, "cut");
 }
 
 }  // namespace

@@ -43,8 +43,10 @@ TEST(AssistantStream, DeltasAssembleIntoTheStoredReply) {
   }
   const std::string streamed = reply.contiguous_text();
   EXPECT_FALSE(streamed.empty());
-  EXPECT_EQ(*reply.completed, (protocol::StreamCompleted{"lobby", gen_id, reply.started->seq,
-                                                          streamed, MessageStatus::complete}));
+  // The end is a room event of its own, right after the reply's last position.
+  EXPECT_EQ(*reply.completed,
+            (protocol::StreamCompleted{"lobby", gen_id, reply.started->seq + 1,
+                                       reply.started->seq, streamed, MessageStatus::complete}));
   // The stream's frames come in order: started, deltas, completed.
   std::size_t started_at = 0, completed_at = 0, last_delta_at = 0;
   for (std::size_t i = 0; i < log.frames.size(); ++i) {
@@ -67,7 +69,7 @@ TEST(AssistantStream, DeltasAssembleIntoTheStoredReply) {
   EXPECT_EQ(stored.gen_id, gen_id);
   EXPECT_EQ(stored.text, streamed);
   EXPECT_EQ(stored.status, MessageStatus::complete);
-  EXPECT_EQ(later.head_seq, stored.seq);
+  EXPECT_EQ(later.head_seq, stored.seq + 1) << "the reply's end event is the head";
 }
 
 TEST(AssistantStream, EachQuestionGetsItsOwnReplyInSeqOrder) {

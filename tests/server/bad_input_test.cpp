@@ -114,7 +114,7 @@ TEST_F(BadInput, ServerOnlyAckFromClient) {
 }
 
 TEST_F(BadInput, InvalidRoom) {
-  expect_error_then_still_serving(protocol::encode(protocol::Join{"Not A Room!", 10}),
+  expect_error_then_still_serving(protocol::encode(protocol::Join{"Not A Room!", 10, "", std::nullopt}),
                                   "invalid_room");
 }
 
@@ -138,7 +138,7 @@ TEST_F(BadInput, MessageBeforeHello) {
   WsClient carol(port());
   carol.send(protocol::Ping{1});
   expect_error(carol, "hello_required");
-  carol.send(protocol::Join{"lobby", 10});
+  carol.send(protocol::Join{"lobby", 10, "", std::nullopt});
   expect_error(carol, "hello_required");
   carol.send(protocol::Hello{"carol", "parley-itest/1"});
   EXPECT_EQ(carol.read_until<protocol::Welcome>().user, "carol");

@@ -78,9 +78,9 @@ TEST(ChatFlow, TwoClientsSeeEveryMessageInTheSameOrder) {
   EXPECT_TRUE(bob_log.errors.empty());
   ASSERT_EQ(alice_log.posted, bob_log.posted);
   ASSERT_EQ(alice_log.positions, bob_log.positions);
-  ASSERT_EQ(alice_log.positions.size(), 8u) << "4 user messages and 4 replies";
+  ASSERT_EQ(alice_log.positions.size(), 12u) << "4 user messages, 4 replies, 4 reply ends";
   for (std::size_t i = 1; i < alice_log.positions.size(); ++i) {
-    EXPECT_LT(alice_log.positions[i - 1], alice_log.positions[i]) << "at " << i;
+    EXPECT_EQ(alice_log.positions[i - 1] + 1, alice_log.positions[i]) << "gap or disorder at " << i;
   }
   EXPECT_GT(alice_log.positions.front(), alice_joined.head_seq);
 
@@ -112,7 +112,8 @@ TEST(ChatFlow, TwoClientsSeeEveryMessageInTheSameOrder) {
     ASSERT_TRUE(reply->completed.has_value());
     EXPECT_GT(reply->started->seq, m->seq);
     EXPECT_EQ(reply->started->author, "Parley");
-    EXPECT_EQ(reply->completed->seq, reply->started->seq);
+    EXPECT_EQ(reply->completed->reply_seq, reply->started->seq);
+    EXPECT_GT(reply->completed->seq, reply->started->seq) << "the end is a later event";
     EXPECT_EQ(reply->completed->status, MessageStatus::complete);
     EXPECT_EQ(reply->contiguous_text(), reply->completed->text);
   }
@@ -134,9 +135,10 @@ TEST(ChatFlow, TwoClientsSeeEveryMessageInTheSameOrder) {
   const protocol::Joined later = history_of(server.port(), "lobby");
   EXPECT_EQ(later.epoch, alice_joined.epoch);
   ASSERT_EQ(later.history.size(), 8u);
-  EXPECT_EQ(later.head_seq, later.history.back().seq);
+  const protocol::Joined events = full_history(server.port(), "lobby");
+  EXPECT_EQ(events.head_seq, events.history.back().seq);
   std::vector<std::uint64_t> stored_positions;
-  for (const ChatMessage& m : later.history) stored_positions.push_back(m.seq);
+  for (const ChatMessage& m : events.history) stored_positions.push_back(m.seq);
   EXPECT_EQ(stored_positions, alice_log.positions);
   for (const ChatMessage& m : later.history) {
     if (m.kind == MessageKind::user) {

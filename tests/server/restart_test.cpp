@@ -83,8 +83,9 @@ void interrupt_streaming_reply(int signal) {
   join(*alice, "lobby");
   alice->send(protocol::Send{"lobby", "cut-1", "this one is cut short"});
   FrameLog log;
+  // Three deltas at 200 ms apart: several 50 ms checkpoints have been stored.
   log.read_until(*alice, [](const FrameLog& l) {
-    return l.acks.size() == 1 && !l.replies.empty() && !l.replies.begin()->second.deltas.empty();
+    return l.acks.size() == 1 && !l.replies.empty() && l.replies.begin()->second.deltas.size() >= 3;
   });
   const ChatMessage question = log.posted.at(0);
   const protocol::StreamStarted started = *log.replies.begin()->second.started;
@@ -116,7 +117,18 @@ void interrupt_streaming_reply(int signal) {
   EXPECT_EQ(cut.status, MessageStatus::interrupted);
   EXPECT_TRUE(prefix_related(cut.text, seen_text))
       << "stored '" << cut.text << "' vs streamed '" << seen_text << "'";
-  EXPECT_EQ(after.head_seq, cut.seq);
+  // Checkpoints kept what was streamed before the stop, even through SIGKILL.
+  EXPECT_FALSE(cut.text.empty()) << "nothing of the partial reply was kept";
+  // The interruption is an event of its own, so a client resuming from the reply's
+  // start learns how it ended.
+  EXPECT_EQ(after.head_seq, cut.seq + 1);
+  const protocol::Joined events = full_history(server.port(), "lobby");
+  ASSERT_EQ(events.history.size(), 6u);
+  const ChatMessage& end = events.history.back();
+  EXPECT_EQ(end.kind, MessageKind::end);
+  EXPECT_EQ(end.ref, cut.seq);
+  EXPECT_EQ(end.status, MessageStatus::interrupted);
+  EXPECT_EQ(end.text, cut.text);
 
   auto bob = connect_as(server.port(), "bob");
   join(*bob, "lobby");

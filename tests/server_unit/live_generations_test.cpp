@@ -44,8 +44,14 @@ TEST(LiveGenerations, JoinSeesPartialTextOfItsRoomOnly) {
   live.start({"g2", "other", 4, "", false});
   live.append_and_publish("g1", "abc");
   live.append_and_publish("g2", "zzz");
-  std::map<std::uint64_t, std::string> seen;
-  live.join_room("lobby", [&](const auto& partial) { seen = partial; });
-  ASSERT_EQ(seen.size(), 1u);
-  EXPECT_EQ(seen.at(3), "abc");
+  live.start({"g0", "lobby", 1, "", false});
+  live.append_and_publish("g0", "first");
+  std::vector<LiveGeneration> seen;
+  live.join_room("lobby", [&](const auto& in_room) { seen = in_room; });
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].seq, 1u);  // ascending seq
+  EXPECT_EQ(seen[0].text, "first");
+  EXPECT_EQ(seen[1].gen_id, "g1");
+  EXPECT_EQ(seen[1].seq, 3u);
+  EXPECT_EQ(seen[1].text, "abc");
 }

@@ -163,7 +163,8 @@ INSTANTIATE_TEST_SUITE_P(Table, MalformedFrame, testing::ValuesIn(malformed_fram
 const std::vector<std::string>& optional_fields(const std::string& type) {
   static const std::map<std::string, std::vector<std::string>> table = {
       {"hello", {"client"}},
-      {"join", {"history_limit"}},
+      {"join", {"history_limit", "epoch", "after_seq"}},
+      {"joined", {"resume", "more"}},
       {"ack", {"duplicate"}},
       {"error", {"message", "ref"}},
   };

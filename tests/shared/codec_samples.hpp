@@ -28,7 +28,8 @@ inline ChatMessage user_message() {
                      .client_id = "c-7f3a",
                      .gen_id = "",
                      .status = MessageStatus::complete,
-                     .ts_ms = 1'700'000'000'123};
+                     .ts_ms = 1'700'000'000'123,
+                     .ref = 0};
 }
 
 inline ChatMessage streaming_reply() {
@@ -40,7 +41,8 @@ inline ChatMessage streaming_reply() {
                      .client_id = "",
                      .gen_id = "g-12",
                      .status = MessageStatus::streaming,
-                     .ts_ms = 1'700'000'000'456};
+                     .ts_ms = 1'700'000'000'456,
+                     .ref = 0};
 }
 
 inline ChatMessage system_notice() {
@@ -52,7 +54,21 @@ inline ChatMessage system_notice() {
                      .client_id = "",
                      .gen_id = "g-11",
                      .status = MessageStatus::interrupted,
-                     .ts_ms = -1};
+                     .ts_ms = -1,
+                     .ref = 0};
+}
+
+inline ChatMessage reply_end() {
+  return ChatMessage{.room = "lobby",
+                     .seq = 44,
+                     .author = "Parley",
+                     .kind = MessageKind::end,
+                     .text = "Thinking \"aloud\"\\\n\tso far, and done",
+                     .client_id = "",
+                     .gen_id = "g-12",
+                     .status = MessageStatus::complete,
+                     .ts_ms = 1'700'000'000'789,
+                     .ref = 42};
 }
 
 // Every alternative at least once, plus edge values (empty history, extreme integers,
@@ -64,9 +80,11 @@ inline std::vector<Message> all() {
   return {
       Hello{.name = "Zoë", .client = "parley-web/0.1"},
       Hello{.name = "Ann", .client = ""},
-      Join{.room = "lobby", .history_limit = 50},
-      Join{.room = "dev-ops_2", .history_limit = 0},
-      Join{.room = "x", .history_limit = u32_max},
+      Join{.room = "lobby", .history_limit = 50, .epoch = "", .after_seq = std::nullopt},
+      Join{.room = "dev-ops_2", .history_limit = 0, .epoch = "", .after_seq = std::nullopt},
+      Join{.room = "x", .history_limit = u32_max, .epoch = "", .after_seq = std::nullopt},
+      Join{.room = "lobby", .history_limit = 0, .epoch = "9f3c2a1b0d4e5f60", .after_seq = 0},
+      Join{.room = "lobby", .history_limit = 50, .epoch = "e-2", .after_seq = u64_max},
       Send{.room = "lobby", .client_id = "c-1", .text = "hi"},
       Send{.room = "lobby",
            .client_id = "c-2",
@@ -77,15 +95,29 @@ inline std::vector<Message> all() {
               .server = "parley/0.1.0",
               .heartbeat_ms = 15000,
               .max_message_bytes = 65536},
-      Joined{.room = "empty", .epoch = "e-1", .head_seq = 0, .history = {}},
+      Joined{.room = "empty",
+             .epoch = "e-1",
+             .head_seq = 0,
+             .history = {},
+             .resume = Resume::none,
+             .more = false},
       Joined{.room = "lobby",
              .epoch = "e-2",
-             .head_seq = 43,
-             .history = {user_message(), streaming_reply(), system_notice()}},
+             .head_seq = 44,
+             .history = {user_message(), streaming_reply(), system_notice(), reply_end()},
+             .resume = Resume::ok,
+             .more = true},
+      Joined{.room = "lobby",
+             .epoch = "e-3",
+             .head_seq = 7,
+             .history = {},
+             .resume = Resume::reset,
+             .more = false},
       Ack{.room = "lobby", .client_id = "c-1", .seq = 41, .duplicate = false},
       Ack{.room = "lobby", .client_id = "c-1", .seq = u64_max, .duplicate = true},
       Posted{.message = user_message()},
       Posted{.message = streaming_reply()},
+      Posted{.message = reply_end()},
       StreamStarted{.room = "lobby",
                     .gen_id = "g-12",
                     .seq = 42,
@@ -96,12 +128,14 @@ inline std::vector<Message> all() {
       StreamDelta{.room = "lobby", .gen_id = "g-12", .offset = 0, .text = ""},
       StreamCompleted{.room = "lobby",
                       .gen_id = "g-12",
-                      .seq = 42,
+                      .seq = 43,
+                      .reply_seq = 42,
                       .text = "Done.",
                       .status = MessageStatus::complete},
       StreamCompleted{.room = "lobby",
                       .gen_id = "g-13",
-                      .seq = 44,
+                      .seq = 46,
+                      .reply_seq = 44,
                       .text = "Half",
                       .status = MessageStatus::interrupted},
       Error{.code = "bad_field", .message = "send.text: expected string", .ref = "send"},

@@ -67,10 +67,27 @@ TEST(Encode, ProducesTheDocumentedWireForm) {
             R"({"v":1,"type":"send","room":"lobby","client_id":"c-1","text":"hi"})");
   EXPECT_EQ(encode(Ping{.nonce = 7}), R"({"v":1,"type":"ping","nonce":7})");
   EXPECT_EQ(
-      encode(StreamCompleted{
-          .room = "r", .gen_id = "g", .seq = 3, .text = "t", .status = MessageStatus::interrupted}),
-      R"({"v":1,"type":"stream_completed","room":"r","gen_id":"g","seq":3,)"
+      encode(StreamCompleted{.room = "r",
+                             .gen_id = "g",
+                             .seq = 3,
+                             .reply_seq = 2,
+                             .text = "t",
+                             .status = MessageStatus::interrupted}),
+      R"({"v":1,"type":"stream_completed","room":"r","gen_id":"g","seq":3,"reply_seq":2,)"
       R"("text":"t","status":"interrupted"})");
+  // A join without a position carries no epoch/after_seq; a resume carries both.
+  EXPECT_EQ(encode(Join{.room = "r", .history_limit = 5, .epoch = "", .after_seq = std::nullopt}),
+            R"({"v":1,"type":"join","room":"r","history_limit":5})");
+  EXPECT_EQ(encode(Join{.room = "r", .history_limit = 0, .epoch = "e", .after_seq = 0}),
+            R"({"v":1,"type":"join","room":"r","history_limit":0,"epoch":"e","after_seq":0})");
+  EXPECT_EQ(encode(Joined{.room = "r",
+                          .epoch = "e",
+                          .head_seq = 0,
+                          .history = {},
+                          .resume = Resume::ok,
+                          .more = false}),
+            R"({"v":1,"type":"joined","room":"r","epoch":"e","head_seq":0,"history":[],)"
+            R"("resume":"ok","more":false})");
   EXPECT_EQ(encode(Posted{.message = ChatMessage{.room = "r",
                                                  .seq = 1,
                                                  .author = "Ann",
@@ -79,7 +96,8 @@ TEST(Encode, ProducesTheDocumentedWireForm) {
                                                  .client_id = "c",
                                                  .gen_id = "",
                                                  .status = MessageStatus::complete,
-                                                 .ts_ms = 5}}),
+                                                 .ts_ms = 5,
+                                                 .ref = 0}}),
             R"({"v":1,"type":"message","message":{"room":"r","seq":1,"author":"Ann",)"
             R"("kind":"user","text":"é","client_id":"c","gen_id":"","status":"complete",)"
             R"("ts_ms":5}})");
@@ -105,7 +123,14 @@ TEST(Decode, FillsDefaultsForOmittedOptionalFields) {
     return r.value.value_or(Message{});
   };
   EXPECT_EQ(decoded(R"({"v":1,"type":"join","room":"lobby"})"),
-            Message(Join{.room = "lobby", .history_limit = 50}));
+            Message(Join{.room = "lobby", .history_limit = 50, .epoch = "", .after_seq = std::nullopt}));
+  EXPECT_EQ(decoded(R"({"v":1,"type":"joined","room":"r","epoch":"e","head_seq":0,"history":[]})"),
+            Message(Joined{.room = "r",
+                           .epoch = "e",
+                           .head_seq = 0,
+                           .history = {},
+                           .resume = Resume::none,
+                           .more = false}));
   EXPECT_EQ(decoded(R"({"v":1,"type":"hello","name":"Ann"})"),
             Message(Hello{.name = "Ann", .client = ""}));
   EXPECT_EQ(decoded(R"({"v":1,"type":"ack","room":"r","client_id":"c","seq":2})"),
@@ -122,7 +147,8 @@ TEST(Decode, FillsDefaultsForOmittedOptionalFields) {
                                                   .client_id = "",
                                                   .gen_id = "",
                                                   .status = MessageStatus::complete,
-                                                  .ts_ms = 0}}));
+                                                  .ts_ms = 0,
+                                                  .ref = 0}}));
 }
 
 TEST(Decode, IgnoresUnknownFieldsAndKeyOrder) {

@@ -62,7 +62,14 @@ Banner AppModel::banner() const {
     case ConnectionState::connecting:
       b.text = session_.has_dropped() ? "Reconnecting…" : "Connecting…";
       break;
-    case ConnectionState::disconnected: b.text = "Offline"; break;
+    case ConnectionState::disconnected: b.text = "Signed out"; break;
+    case ConnectionState::offline: {
+      const std::int64_t seconds = (session_.reconnect_in_ms(now_ms_) + 999) / 1000;
+      b.text = seconds > 0 ? "Offline, trying again in " + std::to_string(seconds) + " s"
+                           : "Offline, trying to reconnect…";
+      b.show_retry = true;
+      break;
+    }
     case ConnectionState::reconnecting: {
       const std::int64_t ms = session_.reconnect_in_ms(now_ms_);
       const std::int64_t seconds = (ms + 999) / 1000;

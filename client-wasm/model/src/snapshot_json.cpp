@@ -38,6 +38,10 @@ std::string snapshot_json(const AppModel& model) {
   out += ",\"user\":" + json_quote(s.user());
   out += ",\"room\":" + json_quote(s.room());
   out += ",\"reconnect_in_ms\":" + std::to_string(s.reconnect_in_ms(model.now_ms()));
+  out += ",\"epoch\":" + json_quote(s.epoch());
+  out += ",\"position\":" + std::to_string(s.position());
+  out += ",\"has_dropped\":";
+  out += s.has_dropped() ? "true" : "false";
   out += ",\"refusal\":" + json_quote(model.refusal());
   out += ",\"name_draft\":" + json_quote(model.name_draft());
   out += ",\"draft\":" + json_quote(model.message_draft());
@@ -60,6 +64,7 @@ std::string snapshot_json(const AppModel& model) {
     out += ",\"status\":" + json_quote(protocol::to_string(e.status));
     out += ",\"delivery\":" + json_quote(to_string(e.delivery));
     out += ",\"client_id\":" + json_quote(e.client_id);
+    out += ",\"failure\":" + json_quote(e.failure);
     out += '}';
   }
   out += "]}";

@@ -7,8 +7,14 @@
 //   if (session.take_connect_request(now)) open a socket, later on_connected/on_disconnected;
 //   for (auto& frame : session.take_outbox()) write frame;
 //
-// Reconnection, heartbeats, history merging and resending of unacknowledged messages
-// all happen here; the platform never decides any of it.
+// Reconnection, heartbeats, resuming from the last position, history merging and
+// resending of unacknowledged messages all happen here; the platform never decides any
+// of it. It only stores saved() whenever saved_revision() changes and hands it back to
+// restore() after a page reload.
+//
+// Position: the session remembers the room's epoch and the highest seq up to which it
+// holds every event. Each (re)connect resumes from there (Join with after_seq), pages
+// through any gap, and only then goes live, so nothing is missed or shown twice.
 #pragma once
 
 #include <cstdint>
@@ -21,11 +27,13 @@
 #include "parley/backoff.hpp"
 #include "parley/protocol.hpp"
 #include "parley/room_transcript.hpp"
+#include "parley/saved_session.hpp"
 #include "parley/validation.hpp"
 
 namespace parley::client {
 
-enum class ConnectionState { disconnected, connecting, connected, reconnecting };
+// `offline`: waiting to reconnect while the platform reports no network.
+enum class ConnectionState { disconnected, connecting, connected, reconnecting, offline };
 const char* to_string(ConnectionState s);
 
 struct SessionOptions {
@@ -53,6 +61,21 @@ class Session {
   // Skips the rest of the reconnect delay.
   void retry_now();
   void dismiss_error() { last_error_.reset(); }
+  // The platform's view of the network (navigator.onLine). Coming back online retries at
+  // once; while offline the session keeps its backoff but reports `offline`.
+  void set_online(bool online);
+  // The page became visible again: retry at once, and when connected ping now so a
+  // connection that died while hidden is noticed within one heartbeat interval.
+  void on_visible(std::int64_t now_ms);
+
+  // ---- persistence ----
+  // The session as it must survive a reload; changes whenever saved_revision() does.
+  SavedSession saved() const;
+  std::uint64_t saved_revision() const { return saved_revision_; }
+  // Signs in again from a saved session (only while signed out): the user, the room's
+  // position and the unsent messages, which are resent after joining. Returns false
+  // and changes nothing when the session is already signed in.
+  bool restore(const SavedSession& saved);
 
   // ---- transport events ----
   void on_connected(std::int64_t now_ms);
@@ -79,6 +102,11 @@ class Session {
   const std::optional<protocol::Error>& last_error() const { return last_error_; }
   const std::string& disconnect_reason() const { return disconnect_reason_; }
   std::uint32_t heartbeat_ms() const { return heartbeat_ms_; }
+  // The room's epoch and the seq up to which every event is held ("" / 0 before any).
+  const std::string& epoch() const { return epoch_; }
+  std::uint64_t position() const { return position_; }
+  // How many resume pages the current join has taken so far (1 for a single answer).
+  std::uint32_t resume_pages() const { return resume_pages_; }
 
  private:
   enum class Phase { signed_out, waiting, opening, handshaking, joining, live };
@@ -86,6 +114,11 @@ class Session {
   void handle(std::int64_t now_ms, protocol::Message&& m);
   void on_welcome(const protocol::Welcome& w);
   void on_joined(std::int64_t now_ms, const protocol::Joined& j);
+  // A positioned live event: true when it is the next one (or an old repeat) and may be
+  // applied; on a gap the session resumes from its position instead.
+  bool accept_position(std::uint64_t seq);
+  void write_join(std::uint32_t history_limit);
+  void changed() { ++saved_revision_; }
   void on_error(const protocol::Error& e);
   void drop(std::int64_t now_ms, std::string_view reason);
   void close_and_drop(std::int64_t now_ms, std::string_view reason);
@@ -101,6 +134,10 @@ class Session {
   Phase phase_ = Phase::signed_out;
   std::string user_;
   std::string epoch_;
+  std::uint64_t position_ = 0;
+  std::uint32_t resume_pages_ = 0;
+  std::uint64_t saved_revision_ = 0;
+  bool online_ = true;
   std::uint32_t heartbeat_ms_ = 0;
   bool dropped_before_ = false;  // shows "reconnecting" rather than "connecting"
   bool close_requested_ = false;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -16,7 +17,10 @@ inline constexpr int kVersion = 1;
 
 // ---- value types --------------------------------------------------------------------
 
-enum class MessageKind { user, assistant, system };
+// What a stored room event is. `end` is not shown as a message of its own: it records
+// that the reply at `ref` ended (its final text and status), so that a client resuming
+// after the reply started still learns how it ended.
+enum class MessageKind { user, assistant, system, end };
 enum class MessageStatus {
   complete,     // final text
   streaming,    // the assistant is still producing it
@@ -35,6 +39,7 @@ struct ChatMessage {
   std::string gen_id;     // the generation that produced it (assistant messages only)
   MessageStatus status = MessageStatus::complete;
   std::int64_t ts_ms = 0;  // server time of storage, milliseconds since the Unix epoch
+  std::uint64_t ref = 0;   // kind end: the seq of the reply that ended; else 0
 
   friend bool operator==(const ChatMessage&, const ChatMessage&) = default;
 };
@@ -48,10 +53,16 @@ struct Hello {
   friend bool operator==(const Hello&, const Hello&) = default;
 };
 
-// Enter a room (created on first use) and receive its most recent history.
+// Enter a room (created on first use) and receive its history.
+//
+// Without `after_seq`: the newest `history_limit` events. With `after_seq` (a resume):
+// every event after that position in `epoch`, and at least the newest `history_limit`
+// ones, in pages of at most kResumePageSize; see Joined::more.
 struct Join {
   std::string room;
   std::uint32_t history_limit = 50;  // 0..kMaxHistoryLimit
+  std::string epoch;                 // the room epoch `after_seq` belongs to
+  std::optional<std::uint64_t> after_seq;
   friend bool operator==(const Join&, const Join&) = default;
 };
 
@@ -80,13 +91,31 @@ struct Welcome {
   friend bool operator==(const Welcome&, const Welcome&) = default;
 };
 
-// Answer to Join: the room's epoch and head position, then its recent history in
-// ascending seq order. Messages still streaming carry the text produced so far.
+// How a Join with a position was answered.
+enum class Resume {
+  none,   // the join gave no position: `history` is the newest events
+  ok,     // `history` holds every event after the position (this page of them)
+  reset,  // the position is unusable (the epoch changed or it is ahead of the head):
+          // drop what is held for the room and take `history` as the new start
+};
+
+// Largest number of events one Joined carries when resuming.
+inline constexpr std::uint32_t kResumePageSize = 500;
+
+// Answer to Join: the room's epoch and head position, then history in ascending seq
+// order. Replies still streaming carry the text produced so far.
+//
+// `more` is true when a resume stopped at a page boundary before the head: the client
+// is not yet subscribed and asks for the next page with another Join whose after_seq is
+// the last seq of this page. The last page (more == false) subscribes the connection in
+// the same step, so no live event falls between the history and the live stream.
 struct Joined {
   std::string room;
   std::string epoch;
   std::uint64_t head_seq = 0;
   std::vector<ChatMessage> history;
+  Resume resume = Resume::none;
+  bool more = false;
   friend bool operator==(const Joined&, const Joined&) = default;
 };
 
@@ -128,11 +157,13 @@ struct StreamDelta {
 };
 
 // The reply ended and is stored: `text` is the whole reply, `status` complete or
-// interrupted.
+// interrupted. The end is a room event of its own at `seq` (kind end in history); the
+// reply itself is at `reply_seq`.
 struct StreamCompleted {
   std::string room;
   std::string gen_id;
   std::uint64_t seq = 0;
+  std::uint64_t reply_seq = 0;
   std::string text;
   MessageStatus status = MessageStatus::complete;
   friend bool operator==(const StreamCompleted&, const StreamCompleted&) = default;
@@ -162,5 +193,6 @@ const char* type_name(const Message& m);
 
 const char* to_string(MessageKind k);
 const char* to_string(MessageStatus s);
+const char* to_string(Resume r);
 
 }  // namespace parley::protocol

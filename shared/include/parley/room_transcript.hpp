@@ -41,9 +41,11 @@ class RoomTranscript {
   // Changes whenever any entry changes, so views can skip work while it stays the same.
   std::uint64_t revision() const { return revision_; }
 
-  // A message stored by the server (history or broadcast). `self` is the user's name:
-  // a stored message with a pending entry's client_id and that author replaces it.
+  // A stored room event (history or broadcast). `self` is the user's name: a stored
+  // message with a pending entry's client_id and that author replaces it. An end event
+  // (kind end) is not shown itself: it gives the reply at its `ref` its final state.
   void merge(const protocol::ChatMessage& m, std::string_view self);
+  bool has_stored() const;
 
   void add_pending(Entry e);
   // The server stored the pending message `client_id` at `seq`.
@@ -56,6 +58,7 @@ class RoomTranscript {
   void stream_started(const protocol::StreamStarted& s);
   // Appends only the bytes not already held; a delta past the end marks a gap.
   void stream_delta(const protocol::StreamDelta& d);
+  // The reply at c.reply_seq ended with this text and status.
   void stream_completed(const protocol::StreamCompleted& c);
 
   // Forget stored messages (the room's epoch changed); pending ones stay.

@@ -91,3 +91,36 @@ export function transcript(s) {
   return s.entries.map((e) => ({ seq: e.seq, author: e.author, kind: e.kind, text: e.text,
                                  status: e.status }));
 }
+
+// The room's history as the server stores it, read over a WebSocket of the page's own
+// origin by an observer (not through the client under test). Reply ends are folded into
+// their replies, so the rows compare with transcript().
+export function serverTranscript(page, room = 'lobby') {
+  return page.evaluate((roomName) => new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://${location.host}/ws`);
+    const events = [];
+    const timer = setTimeout(() => reject(new Error('no history from the server')), 10000);
+    const send = (m) => ws.send(JSON.stringify({ v: 1, ...m }));
+    ws.onopen = () => send({ type: 'hello', name: `observer-${Math.floor(Math.random() * 1e9)}` });
+    ws.onmessage = (ev) => {
+      const f = JSON.parse(ev.data);
+      if (f.type === 'welcome') send({ type: 'join', room: roomName, history_limit: 0 });
+      if (f.type !== 'joined') return;
+      if (f.resume === 'none') {  // now page through everything from the start
+        send({ type: 'join', room: roomName, history_limit: 0, epoch: f.epoch, after_seq: 0 });
+        return;
+      }
+      events.push(...f.history);
+      if (f.more) {
+        send({ type: 'join', room: roomName, history_limit: 0, epoch: f.epoch,
+               after_seq: events[events.length - 1].seq });
+        return;
+      }
+      clearTimeout(timer);
+      ws.close();
+      resolve(events.filter((e) => e.kind !== 'end').map((e) => ({
+        seq: e.seq, author: e.author, kind: e.kind, text: e.text, status: e.status })));
+    };
+    ws.onerror = () => reject(new Error('observer WebSocket failed'));
+  }), room);
+}

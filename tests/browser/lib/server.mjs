@@ -3,9 +3,11 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
-export async function startServer({ binary, webRoot, db, port = 0, deadlineMs = 20000 }) {
+export async function startServer({ binary, webRoot, db, port = 0, deadlineMs = 20000,
+                                   assistantDelayMs = 20, checkpointMs = 500 }) {
   const args = ['--host', '127.0.0.1', '--port', String(port), '--db', db,
-                '--web-root', webRoot, '--assistant-delay-ms', '20'];
+                '--web-root', webRoot, '--assistant-delay-ms', String(assistantDelayMs),
+                '--checkpoint-ms', String(checkpointMs)];
   const proc = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d.toString(); });
@@ -39,6 +41,12 @@ export async function startServer({ binary, webRoot, db, port = 0, deadlineMs = 
       const [code] = await exited;
       return code;
     },
-    kill() { if (proc.exitCode === null) proc.kill('SIGKILL'); },
+    // SIGKILL (a crash: nothing is flushed), then waits for the process to be gone.
+    async kill() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = once(proc, 'exit');
+      proc.kill('SIGKILL');
+      await exited;
+    },
   };
 }

@@ -33,6 +33,7 @@ void FrameLog::record(const protocol::Message& m) {
     replies[d->gen_id].deltas.push_back(*d);
   } else if (const auto* c = std::get_if<protocol::StreamCompleted>(&m)) {
     replies[c->gen_id].completed = *c;
+    positions.push_back(c->seq);
   }
 }
 

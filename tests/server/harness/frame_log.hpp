@@ -37,7 +37,7 @@ class FrameLog {
   std::vector<protocol::ChatMessage> posted;       // "message" frames
   std::vector<protocol::Ack> acks;
   std::vector<protocol::Error> errors;
-  std::vector<std::uint64_t> positions;            // seqs of "message" and "stream_started"
+  std::vector<std::uint64_t> positions;  // seqs of "message", "stream_started", "stream_completed"
   std::map<std::string, ObservedReply> replies;    // by gen_id
   std::vector<std::string> reply_order;            // gen_ids in stream_started order
 

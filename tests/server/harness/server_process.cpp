@@ -90,7 +90,9 @@ void ServerProcess::start() {
                                    "--db", db_path().string(),
                                    "--web-root", web_root().string(),
                                    "--assistant-delay-ms",
-                                   std::to_string(options_.assistant_delay_ms)};
+                                   std::to_string(options_.assistant_delay_ms),
+                                   "--checkpoint-ms",
+                                   std::to_string(options_.checkpoint_ms)};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

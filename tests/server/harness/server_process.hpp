@@ -29,6 +29,7 @@ class ServerProcess {
  public:
   struct Options {
     int assistant_delay_ms = 2;
+    int checkpoint_ms = 50;  // how often a growing reply is stored
     std::chrono::milliseconds start_deadline{15000};
   };
 

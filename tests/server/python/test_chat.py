@@ -190,7 +190,8 @@ async def test_streamed_reply_equals_stored_reply(server):
     assert started["reply_to"] == question["seq"]
     assert started["seq"] > question["seq"]
     assert started["author"] == "Parley"
-    assert completed["seq"] == started["seq"]
+    assert completed["reply_seq"] == started["seq"]
+    assert completed["seq"] > started["seq"], "the end is a room event of its own"
     assert completed["status"] == "complete"
     streamed = assemble(stream)
     assert streamed and streamed == completed["text"], (streamed, completed["text"])
@@ -198,17 +199,63 @@ async def test_streamed_reply_equals_stored_reply(server):
     carol = await Client.connect(server.port, "carol")
     joined = await carol.join("lobby")
     history = joined["history"]
-    assert [m["seq"] for m in history] == [question["seq"], started["seq"]], history
+    assert [m["seq"] for m in history] == [question["seq"], started["seq"], completed["seq"]], history
     assert history[0] == question
+    end = history[2]
+    assert end["kind"] == "end" and end["ref"] == started["seq"], end
+    assert end["text"] == streamed and end["status"] == "complete", end
     reply = history[1]
     assert reply["text"] == streamed
     assert reply["status"] == "complete"
     assert reply["kind"] == "assistant"
     assert reply["author"] == "Parley"
     assert reply["gen_id"] == started["gen_id"]
-    assert joined["head_seq"] == started["seq"]
+    assert joined["head_seq"] == completed["seq"]
     await alice.close()
     await carol.close()
+
+
+async def test_resume_replays_what_was_missed_and_goes_live(server):
+    alice = await Client.connect(server.port, "alice")
+    first = await alice.join("lobby")
+    epoch = first["epoch"]
+    assert first["resume"] == "none" and first["more"] is False, first
+    await alice.send("send", room="lobby", client_id="py-r1", text="before the drop")
+    log = Log()
+    await log.read_until(alice, lambda l: l.completed() == 1)
+    position = max(log.positions + [log.streams[g]["completed"]["seq"] for g in log.streams])
+    await alice.close()
+
+    # While alice is away bob talks; the assistant answers him.
+    bob = await Client.connect(server.port, "bob")
+    await bob.join("lobby")
+    await bob.send("send", room="lobby", client_id="py-b1", text="while alice is away")
+    bob_log = Log()
+    await bob_log.read_until(bob, lambda l: l.completed() == 1)
+
+    alice = await Client.connect(server.port, "alice")
+    await alice.send("join", room="lobby", history_limit=0, epoch=epoch, after_seq=position)
+    resumed = await alice.recv_type("joined")
+    assert resumed["resume"] == "ok" and resumed["more"] is False, resumed
+    seqs = [m["seq"] for m in resumed["history"]]
+    assert seqs == list(range(position + 1, resumed["head_seq"] + 1)), seqs
+    kinds = [m["kind"] for m in resumed["history"]]
+    assert kinds == ["user", "assistant", "end"], kinds
+    assert resumed["history"][0]["client_id"] == "py-b1"
+
+    # Live again: bob's next message arrives right after the replayed ones.
+    await bob.send("send", room="lobby", client_id="py-b2", text="welcome back")
+    live = await alice.recv_type("message")
+    assert live["message"]["seq"] == resumed["head_seq"] + 1, live
+
+    # A position from another epoch is refused explicitly, with recent history instead.
+    other = await Client.connect(server.port, "carol")
+    await other.send("join", room="lobby", history_limit=2, epoch="0000000000000000",
+                     after_seq=1)
+    reset = await other.recv_type("joined")
+    assert reset["resume"] == "reset" and len(reset["history"]) == 2, reset
+    for c in (alice, bob, other):
+        await c.close()
 
 
 async def test_bad_json_leaves_the_connection_open(server):
@@ -235,6 +282,7 @@ async def test_hello_is_required_first(server):
 TESTS = [
     test_two_clients_see_the_same_ordered_messages,
     test_streamed_reply_equals_stored_reply,
+    test_resume_replays_what_was_missed_and_goes_live,
     test_bad_json_leaves_the_connection_open,
     test_hello_is_required_first,
 ]

@@ -38,6 +38,7 @@ struct NewMessage {
   std::string gen_id;
   MessageStatus status = MessageStatus::complete;
   std::int64_t ts_ms = 0;
+  std::uint64_t ref = 0;  // kind end: the reply it ends
 };
 
 struct AppendResult {
@@ -56,10 +57,19 @@ class HistoryStore {
   // Stores a message at the room's next seq (creating the room if needed).
   virtual AppendResult append(const NewMessage& m) = 0;
 
-  // Replaces the text and status of a stored message (an assistant reply that grew or
-  // ended). Returns false when no such message exists.
+  // Replaces the text and status of a reply that is still streaming (a checkpoint of
+  // its growing text). Returns false when no such message exists or it has ended: an
+  // ended reply never changes again.
   virtual bool update(const std::string& room, std::uint64_t seq, const std::string& text,
                       MessageStatus status) = 0;
+
+  // Ends the reply at `reply_seq`: stores its final text and status and appends an end
+  // event (kind end, ref = reply_seq) at the room's next seq, in one transaction.
+  // Returns the end event as read back (its text is the reply's final text), or nullopt
+  // when there is no such reply or it has already ended.
+  virtual std::optional<ChatMessage> end_reply(const std::string& room, std::uint64_t reply_seq,
+                                               const std::string& text, MessageStatus status,
+                                               std::int64_t ts_ms) = 0;
 
   // The newest `limit` messages of a room, in ascending seq order.
   virtual std::vector<ChatMessage> recent(const std::string& room, std::uint32_t limit) = 0;
@@ -68,8 +78,8 @@ class HistoryStore {
                                          std::uint32_t limit) = 0;
   virtual std::optional<ChatMessage> at(const std::string& room, std::uint64_t seq) = 0;
 
-  // Marks every message still `streaming` as `interrupted` (after an unclean stop);
-  // returns how many were changed.
+  // Ends every reply still `streaming` as `interrupted`, keeping the text checkpointed
+  // so far (after an unclean stop); returns how many were ended.
   virtual std::size_t interrupt_streaming() = 0;
 
   // Runs `work` inside one transaction: all its writes commit together or not at all

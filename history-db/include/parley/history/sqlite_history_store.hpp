@@ -1,4 +1,4 @@
-// HistoryStore on one SQLite file (WAL, synchronous=NORMAL) through SQLiteCpp.
+// HistoryStore on one SQLite file (WAL, synchronous=FULL) through SQLiteCpp.
 #pragma once
 
 #include <memory>
@@ -21,6 +21,9 @@ class SqliteHistoryStore final : public HistoryStore {
   AppendResult append(const NewMessage& m) override;
   bool update(const std::string& room, std::uint64_t seq, const std::string& text,
               MessageStatus status) override;
+  std::optional<ChatMessage> end_reply(const std::string& room, std::uint64_t reply_seq,
+                                       const std::string& text, MessageStatus status,
+                                       std::int64_t ts_ms) override;
   std::vector<ChatMessage> recent(const std::string& room, std::uint32_t limit) override;
   std::vector<ChatMessage> after(const std::string& room, std::uint64_t after_seq,
                                  std::uint32_t limit) override;
