@@ -33,7 +33,7 @@ bool same_name_ignoring_case(std::string_view a, std::string_view b) {
 }  // namespace
 
 Frame error_frame(const char* code, std::string message, std::string ref) {
-  return frame_of(Error{code, std::move(message), std::move(ref)});
+  return frame_of(Error{code, std::move(message), std::move(ref), 0});
 }
 
 ChatService::ChatService(const ServerConfig& config, HistoryWorker& history, Fanout& fanout,
@@ -59,6 +59,7 @@ void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& s
     return;
   }
   auto& msg = *decoded.value;
+  if (!std::holds_alternative<Ping>(msg) && !admit(peer, state, msg, frame.size())) return;
   if (auto* hello = std::get_if<Hello>(&msg)) return on_hello(peer, state, *hello);
   if (!state.greeted) {
     peer->deliver(error_frame(codes::hello_required, "the first frame must be hello",
@@ -71,6 +72,24 @@ void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& s
   peer->deliver(error_frame(codes::unexpected_type,
                             std::string(type_name(msg)) + " is sent by the server, not to it",
                             type_name(msg)));
+}
+
+bool ChatService::admit(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+                        const Message& msg, std::size_t bytes) {
+  if (!state.limiter) {
+    state.limiter = std::make_unique<RateLimiter>(
+        RateLimit{config_.rate_frames, config_.rate_bytes, config_.rate_window});
+  }
+  const auto wait = state.limiter->try_acquire(RateLimiter::Clock::now(), bytes);
+  if (wait.count() == 0) return true;
+  const auto* send = std::get_if<Send>(&msg);
+  Error e{codes::rate_limited,
+          "too many frames or bytes in " + std::to_string(config_.rate_window.count()) +
+              " ms; nothing was done, try again after retry_after_ms",
+          send != nullptr ? send->client_id : std::string(type_name(msg)),
+          static_cast<std::uint32_t>(std::min<std::int64_t>(wait.count(), UINT32_MAX))};
+  peer->deliver(frame_of(e));
+  return false;
 }
 
 void ChatService::on_close(const Subscriber* peer) { fanout_.unsubscribe_all(peer); }

@@ -32,6 +32,10 @@ class ChatService {
   const ServerConfig& config() const { return config_; }
 
  private:
+  // Applies the connection's rate limit; answers rate_limited and returns false when the
+  // frame must be dropped.
+  bool admit(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+             const protocol::Message& msg, std::size_t bytes);
   void on_hello(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                 const protocol::Hello& m);
   void on_join(const std::shared_ptr<Subscriber>& peer, PeerState& state,

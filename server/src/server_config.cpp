@@ -26,6 +26,11 @@ constexpr const char* kUsage =
     "  --heartbeat-ms N          client ping interval announced in welcome (default 15000)\n"
     "  --max-message-bytes N     largest accepted frame; larger ones get too_large\n"
     "                            (default 65536)\n"
+    "  --rate-frames N           frames one connection may send per window, pings\n"
+    "                            aside; 0 = unlimited (default 120)\n"
+    "  --rate-bytes N            bytes one connection may send per window; 0 = unlimited\n"
+    "                            (default 1048576)\n"
+    "  --rate-window-ms N        the sliding window of both limits (default 10000)\n"
     "  --help                    show this text\n"
     "\n"
     "On start it prints 'parley-server listening on http://HOST:PORT/'.\n"
@@ -65,7 +70,15 @@ ParseOutcome parse_command_line(int argc, char** argv) {
     else if (arg == "--threads") ok = parse_number<unsigned>(value, c.threads, 1, 64);
     else if (arg == "--assistant-delay-ms")
       ok = parse_number<unsigned>(value, c.assistant_delay_ms, 0, 60000);
-    else if (arg == "--checkpoint-ms")
+    else if (arg == "--rate-frames")
+      ok = parse_number<std::uint32_t>(value, c.rate_frames, 0, 1'000'000);
+    else if (arg == "--rate-bytes")
+      ok = parse_number<std::uint64_t>(value, c.rate_bytes, 0, 1ull << 40);
+    else if (arg == "--rate-window-ms") {
+      unsigned ms = 0;
+      ok = parse_number<unsigned>(value, ms, 100, 3'600'000);
+      c.rate_window = std::chrono::milliseconds(ms);
+    } else if (arg == "--checkpoint-ms")
       ok = parse_number<unsigned>(value, c.checkpoint_ms, 10, 600000);
     else if (arg == "--heartbeat-ms")
       ok = parse_number<unsigned>(value, c.heartbeat_ms, 1000, 600000);

@@ -1,6 +1,7 @@
 // Command-line configuration of parley-server.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +21,10 @@ struct ServerConfig {
   std::size_t hard_frame_bytes = 1024 * 1024;  // larger frames close the connection (1009)
   std::size_t send_queue_frames = 4096;        // per connection, then the peer is dropped
   std::size_t send_queue_bytes = 16 * 1024 * 1024;
+  // Per connection, over a sliding window; pings are not counted. 0 = unlimited.
+  std::uint32_t rate_frames = 120;
+  std::uint64_t rate_bytes = 1024 * 1024;
+  std::chrono::milliseconds rate_window{10000};
 };
 
 // Parses argv. On --help or a bad option, prints to stdout/stderr and returns the exit

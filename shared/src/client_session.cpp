@@ -145,7 +145,7 @@ void Session::on_frame(std::int64_t now_ms, std::string_view text) {
   last_frame_ms_ = now_ms;
   protocol::DecodeResult r = protocol::decode(text);
   if (!r.ok()) {
-    last_error_ = protocol::Error{r.error.code, r.error.message, r.error.type};
+    last_error_ = protocol::Error{r.error.code, r.error.message, r.error.type, 0};
     return;
   }
   handle(now_ms, std::move(*r.value));
@@ -171,7 +171,7 @@ void Session::handle(std::int64_t now_ms, protocol::Message&& m) {
   } else if (auto* c = std::get_if<protocol::StreamCompleted>(&m)) {
     if (c->room == options_.room && accept_position(c->seq)) transcript_.stream_completed(*c);
   } else if (auto* e = std::get_if<protocol::Error>(&m)) {
-    on_error(*e);
+    on_error(now_ms, *e);
   }
   // Pong needs no handling: any frame proves the connection alive.
 }
@@ -240,7 +240,7 @@ void Session::on_joined(std::int64_t now_ms, const protocol::Joined& j) {
   for (const Entry* e : transcript_.unacknowledged()) write_send(*e);
 }
 
-void Session::on_error(const protocol::Error& e) {
+void Session::on_error(std::int64_t now_ms, const protocol::Error& e) {
   last_error_ = e;
   if (phase_ == Phase::handshaking && e.code == codes::invalid_name) {
     // Retrying the same name cannot succeed: back to the sign-in screen.
@@ -254,6 +254,12 @@ void Session::on_error(const protocol::Error& e) {
     phase_ = Phase::joining;
     resume_pages_ = 0;
     write_join(0);
+    return;
+  }
+  if (e.code == codes::rate_limited && transcript_.has_pending(e.ref)) {
+    // Not a failure: the send stays pending and goes again once the server allows it.
+    const std::int64_t at = now_ms + std::max<std::uint32_t>(e.retry_after_ms, 100);
+    resend_at_ms_ = std::max(resend_at_ms_, at);
     return;
   }
   if (!e.ref.empty() && transcript_.has_pending(e.ref) && is_final_send_error(e.code)) {
@@ -275,6 +281,10 @@ void Session::tick(std::int64_t now_ms) {
       if (now_ms - last_frame_ms_ >= 2 * static_cast<std::int64_t>(heartbeat_ms_)) {
         close_and_drop(now_ms, "no answer from the server");
         break;
+      }
+      if (resend_at_ms_ != 0 && now_ms >= resend_at_ms_) {
+        resend_at_ms_ = 0;
+        for (const Entry* e : transcript_.unacknowledged()) write_send(*e);
       }
       if (now_ms >= next_ping_ms_) {
         write(protocol::Ping{++ping_nonce_});
@@ -323,6 +333,7 @@ void Session::drop(std::int64_t now_ms, std::string_view reason) {
   if (was_stable) backoff_.reset();
   phase_ = Phase::waiting;
   outbox_.clear();
+  resend_at_ms_ = 0;  // joining again resends everything pending anyway
   dropped_before_ = true;
   disconnect_reason_ = std::string(reason);
   next_attempt_ms_ = now_ms + backoff_.next_delay_ms();

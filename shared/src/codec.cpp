@@ -117,6 +117,7 @@ void to_json(OrderedJson& j, const Error& m) {
   j["code"] = m.code;
   j["message"] = m.message;
   j["ref"] = m.ref;
+  if (m.retry_after_ms != 0) j["retry_after_ms"] = m.retry_after_ms;
 }
 
 void to_json(OrderedJson& j, const Pong& m) { j["nonce"] = m.nonce; }
@@ -344,7 +345,8 @@ bool from_json(Object& o, StreamCompleted& m) {
 }
 
 bool from_json(Object& o, Error& m) {
-  return o.required("code", m.code) && o.optional("message", m.message) && o.optional("ref", m.ref);
+  return o.required("code", m.code) && o.optional("message", m.message) &&
+         o.optional("ref", m.ref) && o.optional("retry_after_ms", m.retry_after_ms);
 }
 
 bool from_json(Object& o, Pong& m) { return o.required("nonce", m.nonce); }

@@ -131,7 +131,7 @@ TEST(AppModel, FailedDeliveryShowsReason) {
   in.message_draft = "x";
   in.send = true;
   h.model.apply(in);
-  h.feed(p::Error{"invalid_text", "not allowed here", "c1"});
+  h.feed(p::Error{"invalid_text", "not allowed here", "c1", 0});
   EXPECT_EQ(h.model.entry(0).badge, Badge::failed);
   EXPECT_EQ(h.model.entry(0).badge_text, "failed: not allowed here");
 }
@@ -169,7 +169,7 @@ TEST(SnapshotJson, IsValidJsonWithEntries) {
 TEST(SnapshotJson, CarriesLastError) {
   ModelHarness h;
   h.connect("ann");
-  h.feed(p::Error{"overloaded", "busy", ""});
+  h.feed(p::Error{"overloaded", "busy", "", 0});
   const nlohmann::json j = nlohmann::json::parse(snapshot_json(h.model));
   EXPECT_EQ(j["error"]["code"], "overloaded");
   EXPECT_EQ(j["error"]["message"], "busy");

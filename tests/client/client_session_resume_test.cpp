@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "parley/client_session.hpp"
+#include "parley/error_codes.hpp"
 #include "parley/saved_session.hpp"
 #include "session_harness.hpp"
 
@@ -325,6 +326,29 @@ TEST(ClientSessionResume, DropAtEveryStepOfSendAckAndStreamConverges) {
     EXPECT_EQ(h.session.position(), 4u);
     EXPECT_TRUE(h.session.saved().outbox.empty());
   }
+}
+
+}  // namespace
+}  // namespace parley::client
+
+namespace parley::client {
+namespace {
+
+TEST(ClientSessionLimits, RateLimitedSendStaysPendingAndGoesAgainAfterTheWait) {
+  Harness h;
+  h.sign_in_and_join();
+  h.session.send("too fast", h.now);
+  h.pump();
+  h.feed(p::Error{error_codes::rate_limited, "slow down", "c1", 1500});
+  const Entry* e = h.session.transcript().find_client_id("c1");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->delivery, Delivery::sending) << "a rate limit is not a failure";
+  h.written.clear();
+  h.advance(1499);
+  EXPECT_TRUE(h.written_of<p::Send>().empty());
+  h.advance(1);
+  ASSERT_EQ(h.written_of<p::Send>().size(), 1u);
+  EXPECT_EQ(h.written_of<p::Send>()[0].client_id, "c1");
 }
 
 }  // namespace

@@ -201,7 +201,7 @@ TEST(ClientSession, ErrorForASendMarksItFailed) {
   Harness h;
   h.sign_in_and_join();
   h.session.send("hello", h.now);
-  h.feed(p::Error{error_codes::invalid_text, "text is too long", "c1"});
+  h.feed(p::Error{error_codes::invalid_text, "text is too long", "c1", 0});
   const Entry* e = h.session.transcript().find_client_id("c1");
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->delivery, Delivery::failed);
@@ -218,7 +218,7 @@ TEST(ClientSession, ErrorForASendMarksItFailed) {
 TEST(ClientSession, ServerErrorIsShownAndCanBeDismissed) {
   Harness h;
   h.sign_in_and_join();
-  h.feed(p::Error{error_codes::overloaded, "busy", ""});
+  h.feed(p::Error{error_codes::overloaded, "busy", "", 0});
   ASSERT_TRUE(h.session.last_error().has_value());
   EXPECT_EQ(h.session.last_error()->code, "overloaded");
   EXPECT_EQ(h.session.last_error()->message, "busy");
@@ -241,7 +241,7 @@ TEST(ClientSession, RefusedNameReturnsToSignIn) {
   ASSERT_TRUE(static_cast<bool>(h.session.start("Parley")));
   ASSERT_TRUE(h.session.take_connect_request(h.now));
   h.session.on_connected(h.now);
-  h.feed(p::Error{error_codes::invalid_name, "the name Parley is reserved", ""});
+  h.feed(p::Error{error_codes::invalid_name, "the name Parley is reserved", "", 0});
   EXPECT_FALSE(h.session.signed_in());
   EXPECT_EQ(h.session.connection(), ConnectionState::disconnected);
   EXPECT_TRUE(h.session.take_close_request());
@@ -258,7 +258,7 @@ TEST(ClientSession, NotJoinedErrorRejoinsAndResends) {
   h.sign_in_and_join();
   h.session.send("hi", h.now);
   h.pump();
-  h.feed(p::Error{error_codes::not_joined, "join first", "c1"});
+  h.feed(p::Error{error_codes::not_joined, "join first", "c1", 0});
   EXPECT_EQ(h.written_of<p::Join>().size(), 2u);
   h.feed(p::Joined{"lobby", "e1", 0, {}, p::Resume::none, false});
   const auto sends = h.written_of<p::Send>();

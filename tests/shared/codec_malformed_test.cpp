@@ -166,7 +166,7 @@ const std::vector<std::string>& optional_fields(const std::string& type) {
       {"join", {"history_limit", "epoch", "after_seq"}},
       {"joined", {"resume", "more"}},
       {"ack", {"duplicate"}},
-      {"error", {"message", "ref"}},
+      {"error", {"message", "ref", "retry_after_ms"}},
   };
   static const std::vector<std::string> none;
   auto it = table.find(type);

@@ -138,8 +138,12 @@ inline std::vector<Message> all() {
                       .reply_seq = 44,
                       .text = "Half",
                       .status = MessageStatus::interrupted},
-      Error{.code = "bad_field", .message = "send.text: expected string", .ref = "send"},
-      Error{.code = "internal", .message = "", .ref = ""},
+      Error{.code = "bad_field",
+            .message = "send.text: expected string",
+            .ref = "send",
+            .retry_after_ms = 0},
+      Error{.code = "internal", .message = "", .ref = "", .retry_after_ms = 0},
+      Error{.code = "rate_limited", .message = "slow down", .ref = "c-9", .retry_after_ms = 1500},
       Pong{.nonce = 123456789},
   };
 }

@@ -136,7 +136,7 @@ TEST(Decode, FillsDefaultsForOmittedOptionalFields) {
   EXPECT_EQ(decoded(R"({"v":1,"type":"ack","room":"r","client_id":"c","seq":2})"),
             Message(Ack{.room = "r", .client_id = "c", .seq = 2, .duplicate = false}));
   EXPECT_EQ(decoded(R"({"v":1,"type":"error","code":"internal"})"),
-            Message(Error{.code = "internal", .message = "", .ref = ""}));
+            Message(Error{.code = "internal", .message = "", .ref = "", .retry_after_ms = 0}));
   EXPECT_EQ(decoded(R"({"v":1,"type":"message","message":{"room":"r","seq":1,"author":"A",)"
                     R"("kind":"user","text":"t","status":"complete","ts_ms":0}})"),
             Message(Posted{.message = ChatMessage{.room = "r",

@@ -119,7 +119,7 @@ class Session {
   bool accept_position(std::uint64_t seq);
   void write_join(std::uint32_t history_limit);
   void changed() { ++saved_revision_; }
-  void on_error(const protocol::Error& e);
+  void on_error(std::int64_t now_ms, const protocol::Error& e);
   void drop(std::int64_t now_ms, std::string_view reason);
   void close_and_drop(std::int64_t now_ms, std::string_view reason);
   void write(const protocol::Message& m);
@@ -146,6 +146,7 @@ class Session {
   std::int64_t live_since_ms_ = 0;
   std::int64_t last_frame_ms_ = 0;
   std::int64_t next_ping_ms_ = 0;
+  std::int64_t resend_at_ms_ = 0;  // after rate_limited: when to resend pending sends
   std::uint64_t ping_nonce_ = 0;
   std::vector<std::string> outbox_;
   std::optional<protocol::Error> last_error_;

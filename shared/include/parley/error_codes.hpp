@@ -20,5 +20,16 @@ inline constexpr const char* invalid_client_id = "invalid_client_id";
 inline constexpr const char* not_joined = "not_joined";            // send to a room not joined
 inline constexpr const char* overloaded = "overloaded";            // server busy, retry later
 inline constexpr const char* internal = "internal";                // server fault; nothing stored
+// Identity and access.
+inline constexpr const char* token_missing = "token_missing";      // no token where one is required
+inline constexpr const char* token_invalid = "token_invalid";      // malformed, bad signature, wrong issuer
+inline constexpr const char* token_expired = "token_expired";      // past its exp claim
+inline constexpr const char* token_algorithm = "token_algorithm";  // not HS256 (alg none included)
+inline constexpr const char* bad_credentials = "bad_credentials";  // unknown account or wrong password
+inline constexpr const char* forbidden = "forbidden";              // signed in, but not allowed
+inline constexpr const char* not_found = "not_found";              // no such room (or not visible)
+inline constexpr const char* conflict = "conflict";                // already exists
+inline constexpr const char* rate_limited = "rate_limited";        // too much too fast; see retry_after
+inline constexpr const char* limit_exceeded = "limit_exceeded";    // a configured count limit
 
 }  // namespace parley::error_codes

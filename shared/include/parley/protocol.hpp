@@ -175,6 +175,7 @@ struct Error {
   std::string code;
   std::string message;
   std::string ref;
+  std::uint32_t retry_after_ms = 0;  // rate_limited: wait this long before trying again
   friend bool operator==(const Error&, const Error&) = default;
 };
 

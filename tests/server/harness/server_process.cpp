@@ -92,7 +92,10 @@ void ServerProcess::start() {
                                    "--assistant-delay-ms",
                                    std::to_string(options_.assistant_delay_ms),
                                    "--checkpoint-ms",
-                                   std::to_string(options_.checkpoint_ms)};
+                                   std::to_string(options_.checkpoint_ms),
+                                   "--rate-frames", std::to_string(rate_frames_),
+                                   "--rate-bytes", std::to_string(rate_bytes_),
+                                   "--rate-window-ms", std::to_string(rate_window_ms_)};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -50,6 +50,13 @@ class ServerProcess {
   bool running() const { return pid_ > 0; }
   std::uint16_t port() const { return port_; }
   void set_assistant_delay_ms(int ms) { options_.assistant_delay_ms = ms; }
+  // The per-connection rate limit for the next start(); tests run without one (0)
+  // unless they set it.
+  void set_rate_limit(std::uint32_t frames, std::uint64_t bytes, int window_ms) {
+    rate_frames_ = frames;
+    rate_bytes_ = bytes;
+    rate_window_ms_ = window_ms;
+  }
 
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path db_path() const { return dir_ / "parley.db"; }
@@ -65,6 +72,9 @@ class ServerProcess {
   pid_t pid_ = -1;
   int pidfd_ = -1;
   std::uint16_t port_ = 0;
+  std::uint32_t rate_frames_ = 0;
+  std::uint64_t rate_bytes_ = 0;
+  int rate_window_ms_ = 10000;
   std::thread stdout_reader_;
 };
 

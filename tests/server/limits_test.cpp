@@ -1,0 +1,77 @@
+// Per-connection rate limits: refused frames get rate_limited with retry_after_ms and
+// change nothing; the connection and the server carry on.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <string>
+#include <thread>
+
+#include "chat_steps.hpp"
+#include "frame_log.hpp"
+#include "server_process.hpp"
+
+namespace parley::itest {
+namespace {
+
+// A server restarted with the given limit (the harness starts without one).
+void restart_with_limit(ServerProcess& server, std::uint32_t frames, std::uint64_t bytes,
+                        int window_ms) {
+  server.stop(SIGTERM);
+  server.set_rate_limit(frames, bytes, window_ms);
+  server.start();
+}
+
+std::string id_of(int i) {
+  std::string id = "lim-";
+  id += std::to_string(i);
+  return id;
+}
+
+TEST(Limits, FramesOverTheWindowAreRefusedWithRetryAfterAndNothingIsStored) {
+  ServerProcess server;
+  restart_with_limit(server, 5, 0, 3000);
+  auto alice = connect_as(server.port(), "alice");  // frame 1
+  join(*alice, "lobby", 0);                        // frame 2
+  for (int i = 0; i < 4; ++i) alice->send(protocol::Send{"lobby", id_of(i), "quick"});  // 3..6
+  FrameLog log;
+  log.read_until(*alice, [](const FrameLog& l) { return l.acks.size() == 3 && !l.errors.empty(); });
+  ASSERT_EQ(log.errors.size(), 1u);
+  const protocol::Error& refused = log.errors[0];
+  EXPECT_EQ(refused.code, "rate_limited");
+  EXPECT_EQ(refused.ref, "lim-3") << "the refused send is named by its client_id";
+  EXPECT_GT(refused.retry_after_ms, 0u);
+  EXPECT_LE(refused.retry_after_ms, 3000u);
+  EXPECT_EQ(log.acks.back().client_id, "lim-2");
+
+  // Pings are not counted: the connection is alive and answers.
+  alice->send(protocol::Ping{7});
+  EXPECT_EQ(alice->read_until<protocol::Pong>().nonce, 7u);
+
+  // After retry_after_ms the same send goes through, once.
+  std::this_thread::sleep_for(std::chrono::milliseconds(refused.retry_after_ms));
+  alice->send(protocol::Send{"lobby", "lim-3", "quick"});
+  EXPECT_EQ(alice->read_until<protocol::Ack>().client_id, "lim-3");
+  const auto stored = shown(full_history(server.port(), "lobby").history);
+  int users = 0;
+  for (const auto& m : stored) users += m.kind == protocol::MessageKind::user ? 1 : 0;
+  EXPECT_EQ(users, 4);
+}
+
+TEST(Limits, BytesOverTheWindowAreRefused) {
+  ServerProcess server;
+  restart_with_limit(server, 0, 900, 10000);
+  auto bob = connect_as(server.port(), "bob");
+  join(*bob, "lobby", 0);
+  const std::string big(400, 'x');
+  bob->send(protocol::Send{"lobby", "b-1", big});
+  bob->send(protocol::Send{"lobby", "b-2", big});
+  FrameLog log;
+  log.read_until(*bob, [](const FrameLog& l) { return l.acks.size() + l.errors.size() == 2; });
+  ASSERT_EQ(log.errors.size(), 1u);
+  EXPECT_EQ(log.errors[0].code, "rate_limited");
+  EXPECT_EQ(log.errors[0].ref, "b-2");
+  EXPECT_EQ(log.acks.at(0).client_id, "b-1");
+}
+
+}  // namespace
+}  // namespace parley::itest
