@@ -68,6 +68,23 @@ CREATE UNIQUE INDEX messages_by_client_id
   ON messages (room_id, author, client_id) WHERE client_id IS NOT NULL;
 CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
 )sql"},
+    // Room types, owners, the assistant setting and memberships.
+    Step{3, R"sql(
+ALTER TABLE rooms ADD COLUMN type TEXT NOT NULL DEFAULT 'shared'
+  CHECK (type IN ('private', 'shared', 'group'));
+ALTER TABLE rooms ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE rooms ADD COLUMN assistant TEXT NOT NULL DEFAULT 'always'
+  CHECK (assistant IN ('always', 'mention', 'off'));
+
+CREATE TABLE room_members (
+  room_id   INTEGER NOT NULL REFERENCES rooms(id),
+  user      TEXT NOT NULL COLLATE NOCASE,
+  role      TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member')),
+  joined_ms INTEGER NOT NULL,
+  PRIMARY KEY (room_id, user)
+) WITHOUT ROWID;
+CREATE INDEX room_members_by_user ON room_members (user);
+)sql"},
 };
 
 }  // namespace

@@ -43,6 +43,39 @@ MessageStatus status_from_text(std::string_view text) {
   throw SQLite::Exception("unknown message status in history database: " + std::string(text));
 }
 
+namespace {
+
+// The enum whose wire word is `text`; throws for a word the schema's CHECK constraints
+// would have refused.
+template <class E, std::size_t N>
+E from_word(std::string_view text, const E (&all)[N], const char* what) {
+  for (E e : all)
+    if (text == protocol::to_string(e)) return e;
+  throw SQLite::Exception(std::string("unknown ") + what + " in history database: " +
+                          std::string(text));
+}
+
+}  // namespace
+
+protocol::RoomType room_type_from_text(std::string_view text) {
+  static constexpr protocol::RoomType kAll[] = {
+      protocol::RoomType::private_, protocol::RoomType::shared, protocol::RoomType::group};
+  return from_word(text, kAll, "room type");
+}
+
+protocol::AssistantMode assistant_from_text(std::string_view text) {
+  static constexpr protocol::AssistantMode kAll[] = {protocol::AssistantMode::always,
+                                                     protocol::AssistantMode::mention,
+                                                     protocol::AssistantMode::off};
+  return from_word(text, kAll, "assistant mode");
+}
+
+protocol::MemberRole role_from_text(std::string_view text) {
+  static constexpr protocol::MemberRole kAll[] = {
+      protocol::MemberRole::owner, protocol::MemberRole::admin, protocol::MemberRole::member};
+  return from_word(text, kAll, "member role");
+}
+
 void bind_optional_text(SQLite::Statement& statement, int index, const std::string& value) {
   if (value.empty()) {
     statement.bind(index);

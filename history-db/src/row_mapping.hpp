@@ -28,6 +28,9 @@ const char* status_text(protocol::MessageStatus status);
 // Throw SQLite::Exception for a word the schema's CHECK constraints would have refused.
 protocol::MessageKind kind_from_text(std::string_view text);
 protocol::MessageStatus status_from_text(std::string_view text);
+protocol::RoomType room_type_from_text(std::string_view text);
+protocol::AssistantMode assistant_from_text(std::string_view text);
+protocol::MemberRole role_from_text(std::string_view text);
 
 // Binds "" as NULL so the unique client_id index ignores messages without one.
 void bind_optional_text(SQLite::Statement& statement, int index, const std::string& value);

@@ -59,7 +59,8 @@ struct RoomRow {
 struct SqliteHistoryStore::Impl {
   explicit Impl(const std::string& path)
       : db(open_database(path)),
-        select_room(db, "SELECT id, epoch, head_seq FROM rooms WHERE name = ?1"),
+        select_room(db,
+                    "SELECT id, epoch, head_seq, type, owner, assistant FROM rooms WHERE name = ?1"),
         insert_room(db,
                     "INSERT OR IGNORE INTO rooms (name, epoch, head_seq, created_ms) "
                     "VALUES (?1, ?2, 0, ?3)"),
@@ -92,6 +93,9 @@ struct SqliteHistoryStore::Impl {
     row.info.name = name;
     row.info.epoch = select_room.getColumn(1).getString();
     row.info.head_seq = static_cast<std::uint64_t>(select_room.getColumn(2).getInt64());
+    row.info.type = rows::room_type_from_text(select_room.getColumn(3).getText());
+    row.info.owner = select_room.getColumn(4).getString();
+    row.info.assistant = rows::assistant_from_text(select_room.getColumn(5).getText());
     return row;
   }
 
@@ -239,6 +243,114 @@ std::optional<ChatMessage> SqliteHistoryStore::end_reply(const std::string& room
     stored.text = text;
     return stored;
   });
+}
+
+std::optional<RoomInfo> SqliteHistoryStore::create_room(const std::string& room, RoomType type,
+                                                        const std::string& owner,
+                                                        AssistantMode assistant) {
+  return impl_->in_transaction([&]() -> std::optional<RoomInfo> {
+    if (impl_->find_room(room)) return std::nullopt;
+    SQLite::Statement insert(impl_->db,
+                             "INSERT INTO rooms (name, epoch, head_seq, created_ms, type, owner, "
+                             "assistant) VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6)");
+    insert.bind(1, room);
+    insert.bind(2, new_epoch());
+    insert.bind(3, now_ms());
+    insert.bind(4, protocol::to_string(type));
+    insert.bind(5, owner);
+    insert.bind(6, protocol::to_string(assistant));
+    insert.exec();
+    if (!owner.empty()) set_member(room, owner, MemberRole::owner);
+    return impl_->find_room(room)->info;
+  });
+}
+
+bool SqliteHistoryStore::delete_room(const std::string& room) {
+  return impl_->in_transaction([&] {
+    auto row = impl_->find_room(room);
+    if (!row) return false;
+    for (const char* sql : {"DELETE FROM messages WHERE room_id = ?1",
+                            "DELETE FROM room_members WHERE room_id = ?1",
+                            "DELETE FROM rooms WHERE id = ?1"}) {
+      SQLite::Statement s(impl_->db, sql);
+      s.bind(1, row->id);
+      s.exec();
+    }
+    return true;
+  });
+}
+
+bool SqliteHistoryStore::set_assistant(const std::string& room, AssistantMode assistant) {
+  SQLite::Statement s(impl_->db, "UPDATE rooms SET assistant = ?2 WHERE name = ?1");
+  s.bind(1, room);
+  s.bind(2, protocol::to_string(assistant));
+  return s.exec() > 0;
+}
+
+bool SqliteHistoryStore::set_member(const std::string& room, const std::string& user,
+                                    MemberRole role) {
+  SQLite::Statement s(impl_->db,
+                      std::string("INSERT INTO room_members (room_id, user, role, joined_ms) "
+                                  "SELECT id, ?2, ?3, ?4 FROM rooms WHERE name = ?1 "
+                                  "ON CONFLICT (room_id, user) DO UPDATE SET role = ?3"));
+  s.bind(1, room);
+  s.bind(2, user);
+  s.bind(3, protocol::to_string(role));
+  s.bind(4, now_ms());
+  return s.exec() > 0;
+}
+
+bool SqliteHistoryStore::remove_member(const std::string& room, const std::string& user) {
+  SQLite::Statement s(impl_->db, std::string("DELETE FROM room_members WHERE room_id = ") +
+                                     kRoomIdByName + " AND user = ?2");
+  s.bind(1, room);
+  s.bind(2, user);
+  return s.exec() > 0;
+}
+
+std::optional<MemberRole> SqliteHistoryStore::member_role(const std::string& room,
+                                                          const std::string& user) {
+  SQLite::Statement s(impl_->db, std::string("SELECT role FROM room_members WHERE room_id = ") +
+                                     kRoomIdByName + " AND user = ?2");
+  s.bind(1, room);
+  s.bind(2, user);
+  if (!s.executeStep()) return std::nullopt;
+  return rows::role_from_text(s.getColumn(0).getText());
+}
+
+std::vector<Member> SqliteHistoryStore::members(const std::string& room) {
+  SQLite::Statement s(impl_->db,
+                      std::string("SELECT user, role FROM room_members WHERE room_id = ") +
+                          kRoomIdByName +
+                          " ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END,"
+                          " user");
+  s.bind(1, room);
+  std::vector<Member> out;
+  while (s.executeStep()) {
+    out.push_back(Member{s.getColumn(0).getString(), rows::role_from_text(s.getColumn(1).getText())});
+  }
+  return out;
+}
+
+std::vector<MemberRoom> SqliteHistoryStore::rooms_of(const std::string& user) {
+  SQLite::Statement s(impl_->db,
+                      "SELECT r.name, r.epoch, r.head_seq, r.type, r.owner, r.assistant, m.role "
+                      "FROM room_members m JOIN rooms r ON r.id = m.room_id "
+                      "WHERE m.user = ?1 ORDER BY r.name");
+  s.bind(1, user);
+  std::vector<MemberRoom> out;
+  while (s.executeStep()) {
+    MemberRoom r;
+    r.room.name = s.getColumn(0).getString();
+    r.room.epoch = s.getColumn(1).getString();
+    r.room.head_seq = static_cast<std::uint64_t>(s.getColumn(2).getInt64());
+    r.room.type = rows::room_type_from_text(s.getColumn(3).getText());
+    r.room.owner = s.getColumn(4).getString();
+    r.room.assistant = rows::assistant_from_text(s.getColumn(5).getText());
+    r.role = rows::role_from_text(s.getColumn(6).getText());
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 std::vector<ChatMessage> SqliteHistoryStore::recent(const std::string& room,

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "builtin_assistant.hpp"
+#include "room_access.hpp"
 #include "parley/codec.hpp"
 #include "parley/error_codes.hpp"
 #include "parley/validation.hpp"
@@ -32,13 +33,35 @@ bool same_name_ignoring_case(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+bool wants_assistant(AssistantMode mode, std::string_view text) {
+  switch (mode) {
+    case AssistantMode::always: return true;
+    case AssistantMode::off: return false;
+    case AssistantMode::mention: {
+      // "@Parley" anywhere, in any case.
+      std::string mention = std::string("@") + BuiltinAssistant::kName;
+      for (std::size_t i = 0; i + mention.size() <= text.size(); ++i)
+        if (same_name_ignoring_case(text.substr(i, mention.size()), mention)) return true;
+      return false;
+    }
+  }
+  return true;
+}
+
 Frame error_frame(const char* code, std::string message, std::string ref) {
   return frame_of(Error{code, std::move(message), std::move(ref), 0});
 }
 
 ChatService::ChatService(const ServerConfig& config, HistoryWorker& history, Fanout& fanout,
-                         LiveGenerations& live, AssistantRunner& assistant)
-    : config_(config), history_(history), fanout_(fanout), live_(live), assistant_(assistant) {}
+                         LiveGenerations& live, AssistantRunner& assistant, UserDirectory& users,
+                         RoomService& rooms)
+    : config_(config),
+      history_(history),
+      fanout_(fanout),
+      live_(live),
+      assistant_(assistant),
+      users_(users),
+      rooms_(rooms) {}
 
 void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                            std::string_view frame, bool binary) {
@@ -69,6 +92,18 @@ void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& s
   if (auto* join = std::get_if<Join>(&msg)) return on_join(peer, state, *join);
   if (auto* send = std::get_if<Send>(&msg)) return on_send(peer, state, *send);
   if (auto* ping = std::get_if<Ping>(&msg)) return peer->deliver(frame_of(Pong{ping->nonce}));
+  const std::string& user = state.user;
+  if (auto* c = std::get_if<CreateRoom>(&msg)) return rooms_.create(peer, user, *c);
+  if (auto* l = std::get_if<Leave>(&msg)) {
+    state.rooms.erase(l->room);
+    return rooms_.leave(peer, user, *l);
+  }
+  if (auto* d = std::get_if<DeleteRoom>(&msg)) return rooms_.remove_room(peer, user, *d);
+  if (std::holds_alternative<ListRooms>(msg)) return rooms_.list(peer, user);
+  if (auto* g = std::get_if<GetRoom>(&msg)) return rooms_.details(peer, user, *g);
+  if (auto* i = std::get_if<Invite>(&msg)) return rooms_.invite(peer, user, *i);
+  if (auto* r = std::get_if<RemoveMember>(&msg)) return rooms_.remove_member(peer, user, *r);
+  if (auto* a = std::get_if<SetAssistant>(&msg)) return rooms_.set_assistant(peer, user, *a);
   peer->deliver(error_frame(codes::unexpected_type,
                             std::string(type_name(msg)) + " is sent by the server, not to it",
                             type_name(msg)));
@@ -92,7 +127,10 @@ bool ChatService::admit(const std::shared_ptr<Subscriber>& peer, PeerState& stat
   return false;
 }
 
-void ChatService::on_close(const Subscriber* peer) { fanout_.unsubscribe_all(peer); }
+void ChatService::on_close(const Subscriber* peer, const PeerState& state) {
+  fanout_.unsubscribe_all(peer);
+  if (state.greeted) users_.remove(state.user, peer);
+}
 
 void ChatService::on_hello(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                            const Hello& m) {
@@ -110,6 +148,7 @@ void ChatService::on_hello(const std::shared_ptr<Subscriber>& peer, PeerState& s
   }
   state.greeted = true;
   state.user = m.name;
+  users_.add(m.name, peer);
   peer->deliver(frame_of(Welcome{m.name, std::string("parley/") + PARLEY_VERSION,
                                  config_.heartbeat_ms,
                                  static_cast<std::uint32_t>(config_.max_message_bytes)}));
@@ -134,9 +173,12 @@ void ChatService::on_join(const std::shared_ptr<Subscriber>& peer, PeerState& st
   }
   state.rooms.insert(m.room);
   history_.post(
-      {[this, peer, m](history::HistoryStore& store) -> HistoryWorker::Continuation {
-         Joined joined = read_join(store, m);
-         return [this, peer, joined = std::move(joined), after = m.after_seq]() mutable {
+      {[this, peer, m, user = state.user](history::HistoryStore& store) -> HistoryWorker::Continuation {
+         std::variant<Joined, Error> answer = read_join(store, m, user);
+         if (auto* refused = std::get_if<Error>(&answer)) {
+           return [peer, f = frame_of(*refused)] { peer->deliver(f); };
+         }
+         return [this, peer, joined = std::get<Joined>(std::move(answer)), after = m.after_seq]() mutable {
            if (joined.more) {
              // A page of a resume: the client asks for the next one; no subscription yet.
              peer->deliver(frame_of(joined));
@@ -167,8 +209,21 @@ void ChatService::on_join(const std::shared_ptr<Subscriber>& peer, PeerState& st
        }});
 }
 
-Joined ChatService::read_join(history::HistoryStore& store, const Join& m) {
-  auto info = store.ensure_room(m.room);
+std::variant<Joined, Error> ChatService::read_join(history::HistoryStore& store, const Join& m,
+                                                  const std::string& user) {
+  auto found = store.find_room(m.room);
+  if (!found) {
+    // Joining a room that does not exist yet creates it, shared, owned by the joiner.
+    found = store.create_room(m.room, RoomType::shared, user, AssistantMode::always);
+    if (!found) found = store.find_room(m.room);
+  }
+  const auto role = store.member_role(m.room, user);
+  if (!access::may_enter(found->type, role)) {
+    // The same answer a missing room would get: outsiders learn nothing of it.
+    return Error{codes::not_found, "no room '" + m.room + "' that you may see", m.room, 0};
+  }
+  if (!role) store.set_member(m.room, user, MemberRole::member);  // shared: joining is joining
+  const history::RoomInfo& info = *found;
   Joined j{info.name, info.epoch, info.head_seq, {}, Resume::none, false};
   if (!m.after_seq) {
     j.history = store.recent(m.room, m.history_limit);
@@ -207,13 +262,21 @@ void ChatService::on_send(const std::shared_ptr<Subscriber>& peer, PeerState& st
                           MessageStatus::complete, now_ms()};
   history_.post(
       {[this, peer, row](history::HistoryStore& store) -> HistoryWorker::Continuation {
+         // Membership is checked where it is kept, on every send: someone removed from a
+         // room (or who left it) cannot post to it through a connection that joined earlier.
+         const auto info = store.find_room(row.room);
+         if (!info || !store.member_role(row.room, row.author)) {
+           return [peer, f = error_frame(codes::not_joined, "you are not a member of this room",
+                                         row.client_id)] { peer->deliver(f); };
+         }
          auto result = store.append(row);
-         return [this, peer, result = std::move(result)] {
+         const bool answer = wants_assistant(info->assistant, row.text);
+         return [this, peer, answer, result = std::move(result)] {
            auto& msg = result.message;
            peer->deliver(frame_of(Ack{msg.room, msg.client_id, msg.seq, result.duplicate}));
            if (result.duplicate) return;
            fanout_.publish(msg.room, frame_of(Posted{msg}));
-           assistant_.respond(msg);
+           if (answer) assistant_.respond(msg);
          };
        },
        [peer, id = m.client_id](const std::string&) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "assistant_runner.hpp"
 #include "fanout.hpp"
@@ -13,6 +14,8 @@
 #include "live_generations.hpp"
 #include "parley/protocol.hpp"
 #include "peer_state.hpp"
+#include "room_service.hpp"
+#include "user_directory.hpp"
 #include "server_config.hpp"
 
 namespace parley::server {
@@ -20,14 +23,15 @@ namespace parley::server {
 class ChatService {
  public:
   ChatService(const ServerConfig& config, HistoryWorker& history, Fanout& fanout,
-              LiveGenerations& live, AssistantRunner& assistant);
+              LiveGenerations& live, AssistantRunner& assistant, UserDirectory& users,
+              RoomService& rooms);
 
   // One complete frame from `peer`. `binary` frames are accepted when they hold UTF-8
   // JSON, like text frames.
   void on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                 std::string_view frame, bool binary);
   // The connection is gone: stop delivering to it.
-  void on_close(const Subscriber* peer);
+  void on_close(const Subscriber* peer, const PeerState& state);
 
   const ServerConfig& config() const { return config_; }
 
@@ -41,7 +45,10 @@ class ChatService {
   void on_join(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                const protocol::Join& m);
   // Reads what a join answers: recent history, or a page of a resume.
-  static protocol::Joined read_join(history::HistoryStore& store, const protocol::Join& m);
+  // Checks access first: an outsider of a private or group room gets not_found.
+  static std::variant<protocol::Joined, protocol::Error> read_join(history::HistoryStore& store,
+                                                                   const protocol::Join& m,
+                                                                   const std::string& user);
   void on_send(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                const protocol::Send& m);
 
@@ -50,7 +57,12 @@ class ChatService {
   Fanout& fanout_;
   LiveGenerations& live_;
   AssistantRunner& assistant_;
+  UserDirectory& users_;
+  RoomService& rooms_;
 };
+
+// Whether the assistant answers `text` in a room with this setting.
+bool wants_assistant(protocol::AssistantMode mode, std::string_view text);
 
 // Encodes an error frame for one recipient.
 Frame error_frame(const char* code, std::string message, std::string ref = {});

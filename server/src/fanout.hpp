@@ -17,6 +17,8 @@ class Fanout {
   virtual void subscribe(const std::string& room, const std::shared_ptr<Subscriber>& s) = 0;
   virtual void unsubscribe(const std::string& room, const Subscriber* s) = 0;
   virtual void unsubscribe_all(const Subscriber* s) = 0;
+  // Forgets every subscriber of `room` (the room was deleted).
+  virtual void drop_room(const std::string& room) = 0;
   // Delivers `frame` to every subscriber of `room`; frames published to one room from
   // one thread arrive in publication order.
   virtual void publish(const std::string& room, const Frame& frame) = 0;

@@ -19,6 +19,11 @@ void LocalFanout::unsubscribe(const std::string& room, const Subscriber* s) {
   if (it->second.empty()) rooms_.erase(it);
 }
 
+void LocalFanout::drop_room(const std::string& room) {
+  std::lock_guard lock(mutex_);
+  if (auto it = rooms_.find(room); it != rooms_.end()) rooms_.erase(it);
+}
+
 void LocalFanout::unsubscribe_all(const Subscriber* s) {
   std::lock_guard lock(mutex_);
   for (auto it = rooms_.begin(); it != rooms_.end();) {

@@ -15,6 +15,7 @@ class LocalFanout final : public Fanout {
   void subscribe(const std::string& room, const std::shared_ptr<Subscriber>& s) override;
   void unsubscribe(const std::string& room, const Subscriber* s) override;
   void unsubscribe_all(const Subscriber* s) override;
+  void drop_room(const std::string& room) override;
   void publish(const std::string& room, const Frame& frame) override;
   std::size_t room_count() const override;
 

@@ -20,6 +20,7 @@ std::unique_ptr<history::HistoryStore> open_store(const std::string& path) {
   auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
   auto store = std::make_unique<history::SqliteHistoryStore>(path);
+  store->ensure_room("lobby");  // everyone's first room: shared, owned by nobody
   if (auto n = store->interrupt_streaming(); n > 0)
     log_line(std::to_string(n) + " replies left unfinished by the last run are now interrupted");
   return store;
@@ -33,7 +34,9 @@ Server::Server(ServerConfig config)
   assistant_ = std::make_unique<AssistantRunner>(ioc_, *history_, fanout_, live_,
                                                  config_.assistant_delay_ms,
                                                  config_.checkpoint_ms);
-  chat_ = std::make_unique<ChatService>(config_, *history_, fanout_, live_, *assistant_);
+  rooms_ = std::make_unique<RoomService>(*history_, fanout_, users_);
+  chat_ = std::make_unique<ChatService>(config_, *history_, fanout_, live_, *assistant_, users_,
+                                        *rooms_);
   ctx_ = std::make_unique<ServerContext>(config_, *chat_, *history_, fanout_, *assistant_);
   auto address = net::ip::make_address(config_.host);
   listener_ = std::make_shared<Listener>(ioc_, net::ip::tcp::endpoint{address, config_.port},

@@ -17,6 +17,8 @@
 #include "listener.hpp"
 #include "live_generations.hpp"
 #include "local_fanout.hpp"
+#include "room_service.hpp"
+#include "user_directory.hpp"
 #include "server_config.hpp"
 #include "server_context.hpp"
 
@@ -41,8 +43,10 @@ class Server {
   boost::asio::io_context ioc_;
   LocalFanout fanout_;
   LiveGenerations live_{fanout_};
+  UserDirectory users_;
   std::unique_ptr<HistoryWorker> history_;
   std::unique_ptr<AssistantRunner> assistant_;
+  std::unique_ptr<RoomService> rooms_;
   std::unique_ptr<ChatService> chat_;
   std::unique_ptr<ServerContext> ctx_;
   std::shared_ptr<Listener> listener_;

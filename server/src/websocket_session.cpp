@@ -127,7 +127,7 @@ void WebSocketSession::do_close() {
 void WebSocketSession::finish() {
   if (finished_) return;
   finished_ = true;
-  ctx_.chat.on_close(this);
+  ctx_.chat.on_close(this, state_);
 }
 
 }  // namespace parley::server

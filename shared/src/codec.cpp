@@ -122,6 +122,73 @@ void to_json(OrderedJson& j, const Error& m) {
 
 void to_json(OrderedJson& j, const Pong& m) { j["nonce"] = m.nonce; }
 
+void to_json(OrderedJson& j, const RoomSummary& m) {
+  j["room"] = m.room;
+  j["room_type"] = to_string(m.type);
+  j["owner"] = m.owner;
+  j["assistant"] = to_string(m.assistant);
+  j["role"] = to_string(m.role);
+  j["epoch"] = m.epoch;
+  j["head_seq"] = m.head_seq;
+}
+
+OrderedJson object_of(const RoomSummary& m) {
+  OrderedJson j = OrderedJson::object();
+  to_json(j, m);
+  return j;
+}
+
+void to_json(OrderedJson& j, const CreateRoom& m) {
+  j["room"] = m.room;
+  j["room_type"] = to_string(m.room_type);
+  j["assistant"] = to_string(m.assistant);
+}
+
+void to_json(OrderedJson& j, const Leave& m) { j["room"] = m.room; }
+void to_json(OrderedJson& j, const DeleteRoom& m) { j["room"] = m.room; }
+void to_json(OrderedJson&, const ListRooms&) {}
+void to_json(OrderedJson& j, const GetRoom& m) { j["room"] = m.room; }
+
+void to_json(OrderedJson& j, const Invite& m) {
+  j["room"] = m.room;
+  j["user"] = m.user;
+  j["role"] = to_string(m.role);
+}
+
+void to_json(OrderedJson& j, const RemoveMember& m) {
+  j["room"] = m.room;
+  j["user"] = m.user;
+}
+
+void to_json(OrderedJson& j, const SetAssistant& m) {
+  j["room"] = m.room;
+  j["assistant"] = to_string(m.assistant);
+}
+
+void to_json(OrderedJson& j, const RoomDetails& m) {
+  to_json(j, m.summary);
+  OrderedJson members = OrderedJson::array();
+  for (const Member& member : m.members)
+    members.push_back(OrderedJson{{"user", member.user}, {"role", to_string(member.role)}});
+  j["members"] = std::move(members);
+}
+
+void to_json(OrderedJson& j, const RoomList& m) {
+  OrderedJson rooms = OrderedJson::array();
+  for (const RoomSummary& r : m.rooms) rooms.push_back(object_of(r));
+  j["rooms"] = std::move(rooms);
+}
+
+void to_json(OrderedJson& j, const Left& m) { j["room"] = m.room; }
+void to_json(OrderedJson& j, const RoomDeleted& m) { j["room"] = m.room; }
+
+void to_json(OrderedJson& j, const MemberChanged& m) {
+  j["room"] = m.room;
+  j["user"] = m.user;
+  j["role"] = to_string(m.role);
+  j["removed"] = m.removed;
+}
+
 // ---- decoding -------------------------------------------------------------------------
 
 // Reads typed values out of parsed JSON. The first failure is kept, with the path of
@@ -211,6 +278,56 @@ class Reader {
       }
     }
     return fail(path, "expected \"none\", \"ok\" or \"reset\"");
+  }
+
+  // An enum sent as one of its words.
+  template <class E, std::size_t N>
+  bool read_word(const Json& v, E& out, const std::string& path, const E (&values)[N]) {
+    std::string s;
+    if (!read(v, s, path)) return false;
+    std::string expected;
+    for (E e : values) {
+      if (s == to_string(e)) {
+        out = e;
+        return true;
+      }
+      if (!expected.empty()) expected += ", ";
+      expected += std::string("\"") + to_string(e) + "\"";
+    }
+    return fail(path, "expected one of " + expected);
+  }
+
+  bool read(const Json& v, RoomType& out, const std::string& path) {
+    static constexpr RoomType kAll[] = {RoomType::private_, RoomType::shared, RoomType::group};
+    return read_word(v, out, path, kAll);
+  }
+
+  bool read(const Json& v, AssistantMode& out, const std::string& path) {
+    static constexpr AssistantMode kAll[] = {AssistantMode::always, AssistantMode::mention,
+                                             AssistantMode::off};
+    return read_word(v, out, path, kAll);
+  }
+
+  bool read(const Json& v, MemberRole& out, const std::string& path) {
+    static constexpr MemberRole kAll[] = {MemberRole::owner, MemberRole::admin,
+                                          MemberRole::member};
+    return read_word(v, out, path, kAll);
+  }
+
+  bool read(const Json& v, Member& out, const std::string& path);
+  bool read(const Json& v, RoomSummary& out, const std::string& path);
+
+  template <class T>
+  bool read(const Json& v, std::vector<T>& out, const std::string& path) {
+    if (!v.is_array()) return fail(path, "expected array");
+    out.clear();
+    out.reserve(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      T item;
+      if (!read(v[i], item, path + "[" + std::to_string(i) + "]")) return false;
+      out.push_back(std::move(item));
+    }
+    return true;
   }
 
   bool read(const Json& v, std::optional<std::uint64_t>& out, const std::string& path) {
@@ -351,6 +468,62 @@ bool from_json(Object& o, Error& m) {
 
 bool from_json(Object& o, Pong& m) { return o.required("nonce", m.nonce); }
 
+bool from_json(Object& o, Member& m) { return o.required("user", m.user) && o.required("role", m.role); }
+
+bool from_json(Object& o, RoomSummary& m) {
+  return o.required("room", m.room) && o.required("room_type", m.type) &&
+         o.required("owner", m.owner) && o.required("assistant", m.assistant) &&
+         o.required("role", m.role) && o.required("epoch", m.epoch) &&
+         o.required("head_seq", m.head_seq);
+}
+
+bool Reader::read(const Json& v, Member& out, const std::string& path) {
+  if (!v.is_object()) return fail(path, "expected object");
+  Object o(*this, v, path);
+  return from_json(o, out);
+}
+
+bool Reader::read(const Json& v, RoomSummary& out, const std::string& path) {
+  if (!v.is_object()) return fail(path, "expected object");
+  Object o(*this, v, path);
+  return from_json(o, out);
+}
+
+bool from_json(Object& o, CreateRoom& m) {
+  return o.required("room", m.room) && o.optional("room_type", m.room_type) &&
+         o.optional("assistant", m.assistant);
+}
+
+bool from_json(Object& o, Leave& m) { return o.required("room", m.room); }
+bool from_json(Object& o, DeleteRoom& m) { return o.required("room", m.room); }
+bool from_json(Object&, ListRooms&) { return true; }
+bool from_json(Object& o, GetRoom& m) { return o.required("room", m.room); }
+
+bool from_json(Object& o, Invite& m) {
+  return o.required("room", m.room) && o.required("user", m.user) && o.optional("role", m.role);
+}
+
+bool from_json(Object& o, RemoveMember& m) {
+  return o.required("room", m.room) && o.required("user", m.user);
+}
+
+bool from_json(Object& o, SetAssistant& m) {
+  return o.required("room", m.room) && o.required("assistant", m.assistant);
+}
+
+bool from_json(Object& o, RoomDetails& m) {
+  return from_json(o, m.summary) && o.required("members", m.members);
+}
+
+bool from_json(Object& o, RoomList& m) { return o.required("rooms", m.rooms); }
+bool from_json(Object& o, Left& m) { return o.required("room", m.room); }
+bool from_json(Object& o, RoomDeleted& m) { return o.required("room", m.room); }
+
+bool from_json(Object& o, MemberChanged& m) {
+  return o.required("room", m.room) && o.required("user", m.user) &&
+         o.required("role", m.role) && o.optional("removed", m.removed);
+}
+
 // ---- dispatch on the tag --------------------------------------------------------------
 
 using BodyDecoder = bool (*)(Reader&, const Json&, const char* tag, Message& out);
@@ -384,6 +557,19 @@ constexpr Decoder kDecoders[] = {
     {"stream_completed", &decode_body<StreamCompleted>},
     {"error", &decode_body<Error>},
     {"pong", &decode_body<Pong>},
+    {"create_room", &decode_body<CreateRoom>},
+    {"leave", &decode_body<Leave>},
+    {"delete_room", &decode_body<DeleteRoom>},
+    {"list_rooms", &decode_body<ListRooms>},
+    {"get_room", &decode_body<GetRoom>},
+    {"invite", &decode_body<Invite>},
+    {"remove_member", &decode_body<RemoveMember>},
+    {"set_assistant", &decode_body<SetAssistant>},
+    {"room", &decode_body<RoomDetails>},
+    {"rooms", &decode_body<RoomList>},
+    {"left", &decode_body<Left>},
+    {"room_deleted", &decode_body<RoomDeleted>},
+    {"member", &decode_body<MemberChanged>},
 };
 
 DecodeResult refused(const char* code, std::string message, std::string type = {}) {

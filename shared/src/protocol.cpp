@@ -17,6 +17,19 @@ struct TypeName {
   const char* operator()(const StreamCompleted&) const { return "stream_completed"; }
   const char* operator()(const Error&) const { return "error"; }
   const char* operator()(const Pong&) const { return "pong"; }
+  const char* operator()(const CreateRoom&) const { return "create_room"; }
+  const char* operator()(const Leave&) const { return "leave"; }
+  const char* operator()(const DeleteRoom&) const { return "delete_room"; }
+  const char* operator()(const ListRooms&) const { return "list_rooms"; }
+  const char* operator()(const GetRoom&) const { return "get_room"; }
+  const char* operator()(const Invite&) const { return "invite"; }
+  const char* operator()(const RemoveMember&) const { return "remove_member"; }
+  const char* operator()(const SetAssistant&) const { return "set_assistant"; }
+  const char* operator()(const RoomDetails&) const { return "room"; }
+  const char* operator()(const RoomList&) const { return "rooms"; }
+  const char* operator()(const Left&) const { return "left"; }
+  const char* operator()(const RoomDeleted&) const { return "room_deleted"; }
+  const char* operator()(const MemberChanged&) const { return "member"; }
 };
 
 }  // namespace
@@ -59,6 +72,42 @@ const char* to_string(Resume r) {
       return "reset";
   }
   return "none";
+}
+
+const char* to_string(RoomType t) {
+  switch (t) {
+    case RoomType::private_:
+      return "private";
+    case RoomType::shared:
+      return "shared";
+    case RoomType::group:
+      return "group";
+  }
+  return "shared";
+}
+
+const char* to_string(AssistantMode m) {
+  switch (m) {
+    case AssistantMode::always:
+      return "always";
+    case AssistantMode::mention:
+      return "mention";
+    case AssistantMode::off:
+      return "off";
+  }
+  return "always";
+}
+
+const char* to_string(MemberRole r) {
+  switch (r) {
+    case MemberRole::owner:
+      return "owner";
+    case MemberRole::admin:
+      return "admin";
+    case MemberRole::member:
+      return "member";
+  }
+  return "member";
 }
 
 }  // namespace parley::protocol

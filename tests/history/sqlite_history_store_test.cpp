@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "migrations.hpp"
 #include "temp_db.hpp"
 
 namespace parley::history {
@@ -427,7 +428,7 @@ PRAGMA user_version = 1;
 )sql");
   }
   SqliteHistoryStore store(db.path());
-  EXPECT_EQ(store.schema_version(), 2);
+  EXPECT_EQ(store.schema_version(), migrations::latest_version());
   EXPECT_EQ(store.find_room("lobby")->epoch, "00000000000000aa");
   EXPECT_EQ(store.at("lobby", 1)->text, "old");
   // The unique client_id index came through the rebuild.

@@ -165,6 +165,9 @@ const std::vector<std::string>& optional_fields(const std::string& type) {
       {"hello", {"client"}},
       {"join", {"history_limit", "epoch", "after_seq"}},
       {"joined", {"resume", "more"}},
+      {"create_room", {"room_type", "assistant"}},
+      {"invite", {"role"}},
+      {"member", {"removed"}},
       {"ack", {"duplicate"}},
       {"error", {"message", "ref", "retry_after_ms"}},
   };

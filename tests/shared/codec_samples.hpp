@@ -71,6 +71,16 @@ inline ChatMessage reply_end() {
                      .ref = 42};
 }
 
+inline RoomSummary team_room() {
+  return RoomSummary{.room = "team-7",
+                     .type = RoomType::group,
+                     .owner = "ann",
+                     .assistant = AssistantMode::mention,
+                     .role = MemberRole::owner,
+                     .epoch = "00ff00ff00ff00ff",
+                     .head_seq = 12};
+}
+
 // Every alternative at least once, plus edge values (empty history, extreme integers,
 // escapes and non-ASCII text).
 inline std::vector<Message> all() {
@@ -145,6 +155,30 @@ inline std::vector<Message> all() {
       Error{.code = "internal", .message = "", .ref = "", .retry_after_ms = 0},
       Error{.code = "rate_limited", .message = "slow down", .ref = "c-9", .retry_after_ms = 1500},
       Pong{.nonce = 123456789},
+      CreateRoom{.room = "team-7", .room_type = RoomType::group, .assistant = AssistantMode::mention},
+      CreateRoom{.room = "notes", .room_type = RoomType::private_, .assistant = AssistantMode::off},
+      Leave{.room = "lobby"},
+      DeleteRoom{.room = "team-7"},
+      ListRooms{},
+      GetRoom{.room = "team-7"},
+      Invite{.room = "team-7", .user = "Zoë", .role = MemberRole::admin},
+      RemoveMember{.room = "team-7", .user = "bob"},
+      SetAssistant{.room = "team-7", .assistant = AssistantMode::always},
+      RoomDetails{.summary = team_room(), .members = {{"ann", MemberRole::owner},
+                                                      {"Zoë", MemberRole::admin},
+                                                      {"bob", MemberRole::member}}},
+      RoomList{.rooms = {}},
+      RoomList{.rooms = {team_room(),
+                         RoomSummary{.room = "lobby",
+                                     .type = RoomType::shared,
+                                     .owner = "",
+                                     .assistant = AssistantMode::always,
+                                     .role = MemberRole::member,
+                                     .epoch = "e-1",
+                                     .head_seq = u64_max}}},
+      Left{.room = "lobby"},
+      RoomDeleted{.room = "team-7"},
+      MemberChanged{.room = "team-7", .user = "bob", .role = MemberRole::member, .removed = true},
   };
 }
 

@@ -50,7 +50,11 @@ TEST(TypeName, EveryAlternativeHasItsOwnTag) {
   for (const Message& m : samples::all()) tags.insert(type_name(m));
   EXPECT_EQ(tags, (std::set<std::string>{"hello", "join", "send", "ping", "welcome", "joined",
                                          "ack", "message", "stream_started", "stream_delta",
-                                         "stream_completed", "error", "pong"}));
+                                         "stream_completed", "error", "pong", "create_room",
+                                         "leave", "delete_room", "list_rooms", "get_room",
+                                         "invite", "remove_member", "set_assistant", "room",
+                                         "rooms", "left", "room_deleted", "member"}));
+  EXPECT_EQ(tags.size(), std::variant_size_v<Message>) << "a sample of every alternative";
 }
 
 TEST(Enums, HaveTheirWireNames) {
@@ -60,6 +64,12 @@ TEST(Enums, HaveTheirWireNames) {
   EXPECT_STREQ(to_string(MessageStatus::complete), "complete");
   EXPECT_STREQ(to_string(MessageStatus::streaming), "streaming");
   EXPECT_STREQ(to_string(MessageStatus::interrupted), "interrupted");
+  EXPECT_STREQ(to_string(MessageKind::end), "end");
+  EXPECT_STREQ(to_string(Resume::reset), "reset");
+  EXPECT_STREQ(to_string(RoomType::private_), "private");
+  EXPECT_STREQ(to_string(RoomType::group), "group");
+  EXPECT_STREQ(to_string(AssistantMode::mention), "mention");
+  EXPECT_STREQ(to_string(MemberRole::admin), "admin");
 }
 
 TEST(Encode, ProducesTheDocumentedWireForm) {

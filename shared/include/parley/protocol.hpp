@@ -44,6 +44,33 @@ struct ChatMessage {
   friend bool operator==(const ChatMessage&, const ChatMessage&) = default;
 };
 
+// Who may enter a room. private: its owner (and the assistant) only; shared: anyone
+// signed in, who becomes a member by joining; group: members only, added by the owner
+// or an admin.
+enum class RoomType { private_, shared, group };
+// When the assistant answers in a room: every user message, only messages that mention
+// it ("@Parley"), or never.
+enum class AssistantMode { always, mention, off };
+enum class MemberRole { owner, admin, member };
+
+struct Member {
+  std::string user;
+  MemberRole role = MemberRole::member;
+  friend bool operator==(const Member&, const Member&) = default;
+};
+
+// A room as one user sees it.
+struct RoomSummary {
+  std::string room;
+  RoomType type = RoomType::shared;
+  std::string owner;  // "" for rooms the server made (lobby)
+  AssistantMode assistant = AssistantMode::always;
+  MemberRole role = MemberRole::member;  // the asking user's role
+  std::string epoch;
+  std::uint64_t head_seq = 0;
+  friend bool operator==(const RoomSummary&, const RoomSummary&) = default;
+};
+
 // ---- client -> server ---------------------------------------------------------------
 
 // First frame on a connection. `name` is the display name the user chose.
@@ -73,6 +100,61 @@ struct Send {
   std::string client_id;
   std::string text;
   friend bool operator==(const Send&, const Send&) = default;
+};
+
+// Creates a room owned by the sender, who becomes its owner member. Answered with
+// RoomDetails; a name in use gives error conflict.
+struct CreateRoom {
+  std::string room;
+  RoomType room_type = RoomType::shared;
+  AssistantMode assistant = AssistantMode::always;
+  friend bool operator==(const CreateRoom&, const CreateRoom&) = default;
+};
+
+// Stops receiving the room and gives up membership (an owner cannot leave; delete it).
+struct Leave {
+  std::string room;
+  friend bool operator==(const Leave&, const Leave&) = default;
+};
+
+// Deletes a room and its history (owner only). Members receive RoomDeleted.
+struct DeleteRoom {
+  std::string room;
+  friend bool operator==(const DeleteRoom&, const DeleteRoom&) = default;
+};
+
+// Asks for the rooms the sender belongs to; answered with RoomList.
+struct ListRooms {
+  friend bool operator==(const ListRooms&, const ListRooms&) = default;
+};
+
+// Asks for one room's details with its members; answered with RoomDetails.
+struct GetRoom {
+  std::string room;
+  friend bool operator==(const GetRoom&, const GetRoom&) = default;
+};
+
+// Adds `user` to a group room or changes their role (owner or admin only; only the
+// owner makes admins). Members receive MemberChanged.
+struct Invite {
+  std::string room;
+  std::string user;
+  MemberRole role = MemberRole::member;
+  friend bool operator==(const Invite&, const Invite&) = default;
+};
+
+// Removes `user` from a room (owner or admin; admins cannot remove admins or the owner).
+struct RemoveMember {
+  std::string room;
+  std::string user;
+  friend bool operator==(const RemoveMember&, const RemoveMember&) = default;
+};
+
+// Changes when the assistant answers in the room (owner or admin).
+struct SetAssistant {
+  std::string room;
+  AssistantMode assistant = AssistantMode::always;
+  friend bool operator==(const SetAssistant&, const SetAssistant&) = default;
 };
 
 // Application-level heartbeat; the server answers with Pong carrying the same nonce.
@@ -184,8 +266,47 @@ struct Pong {
   friend bool operator==(const Pong&, const Pong&) = default;
 };
 
-using Message = std::variant<Hello, Join, Send, Ping, Welcome, Joined, Ack, Posted,
-                             StreamStarted, StreamDelta, StreamCompleted, Error, Pong>;
+// A room's settings and members (wire type "room"): the answer to CreateRoom, GetRoom,
+// SetAssistant, Invite and RemoveMember.
+struct RoomDetails {
+  RoomSummary summary;
+  std::vector<Member> members;
+  friend bool operator==(const RoomDetails&, const RoomDetails&) = default;
+};
+
+// The rooms the user belongs to (wire type "rooms").
+struct RoomList {
+  std::vector<RoomSummary> rooms;
+  friend bool operator==(const RoomList&, const RoomList&) = default;
+};
+
+// The sender left the room; no more of its events arrive on this connection.
+struct Left {
+  std::string room;
+  friend bool operator==(const Left&, const Left&) = default;
+};
+
+// The room was deleted; whatever a client holds of it is gone.
+struct RoomDeleted {
+  std::string room;
+  friend bool operator==(const RoomDeleted&, const RoomDeleted&) = default;
+};
+
+// Someone's membership changed (wire type "member"): added or given a new role, or
+// removed (`removed` true). Sent to the room's connected members and to the user.
+struct MemberChanged {
+  std::string room;
+  std::string user;
+  MemberRole role = MemberRole::member;
+  bool removed = false;
+  friend bool operator==(const MemberChanged&, const MemberChanged&) = default;
+};
+
+using Message =
+    std::variant<Hello, Join, Send, Ping, Welcome, Joined, Ack, Posted, StreamStarted,
+                 StreamDelta, StreamCompleted, Error, Pong, CreateRoom, Leave, DeleteRoom,
+                 ListRooms, GetRoom, Invite, RemoveMember, SetAssistant, RoomDetails, RoomList,
+                 Left, RoomDeleted, MemberChanged>;
 
 // The wire tag of each alternative ("hello", "join", "send", "ping", "welcome",
 // "joined", "ack", "message", "stream_started", "stream_delta", "stream_completed",
@@ -195,5 +316,8 @@ const char* type_name(const Message& m);
 const char* to_string(MessageKind k);
 const char* to_string(MessageStatus s);
 const char* to_string(Resume r);
+const char* to_string(RoomType t);
+const char* to_string(AssistantMode m);
+const char* to_string(MemberRole r);
 
 }  // namespace parley::protocol

@@ -20,11 +20,23 @@ namespace parley::history {
 using protocol::ChatMessage;
 using protocol::MessageKind;
 using protocol::MessageStatus;
+using protocol::AssistantMode;
+using protocol::Member;
+using protocol::MemberRole;
+using protocol::RoomType;
 
 struct RoomInfo {
   std::string name;
   std::string epoch;      // changes only if the room's history is lost
   std::uint64_t head_seq = 0;  // seq of the newest message, 0 when empty
+  RoomType type = RoomType::shared;
+  std::string owner;      // "" for rooms the server made
+  AssistantMode assistant = AssistantMode::always;
+};
+
+struct MemberRoom {
+  RoomInfo room;
+  MemberRole role = MemberRole::member;
 };
 
 // What append() is asked to store. `client_id` non-empty makes the append idempotent per
@@ -50,9 +62,29 @@ class HistoryStore {
  public:
   virtual ~HistoryStore() = default;
 
-  // Creates the room when missing (with a fresh epoch) and returns its info.
+  // Creates the room when missing (shared, no owner, a fresh epoch) and returns its info.
   virtual RoomInfo ensure_room(const std::string& room) = 0;
   virtual std::optional<RoomInfo> find_room(const std::string& room) = 0;
+
+  // ---- rooms and their members ----
+  // Creates a room with `owner` as its owner member; nullopt when the name is taken.
+  virtual std::optional<RoomInfo> create_room(const std::string& room, RoomType type,
+                                              const std::string& owner,
+                                              AssistantMode assistant) = 0;
+  // Deletes the room, its members and its whole history. A room made again later under
+  // the same name gets a new epoch. Returns false when there was no such room.
+  virtual bool delete_room(const std::string& room) = 0;
+  virtual bool set_assistant(const std::string& room, AssistantMode assistant) = 0;
+  // Adds the member or changes their role; false when the room does not exist.
+  virtual bool set_member(const std::string& room, const std::string& user, MemberRole role) = 0;
+  virtual bool remove_member(const std::string& room, const std::string& user) = 0;
+  // Users compare case-insensitively (ASCII), as names do everywhere.
+  virtual std::optional<MemberRole> member_role(const std::string& room,
+                                                const std::string& user) = 0;
+  // Owner first, then admins, then members, each by name.
+  virtual std::vector<Member> members(const std::string& room) = 0;
+  // The rooms `user` is a member of, by name.
+  virtual std::vector<MemberRoom> rooms_of(const std::string& user) = 0;
 
   // Stores a message at the room's next seq (creating the room if needed).
   virtual AppendResult append(const NewMessage& m) = 0;

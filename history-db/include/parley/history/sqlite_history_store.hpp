@@ -18,6 +18,17 @@ class SqliteHistoryStore final : public HistoryStore {
 
   RoomInfo ensure_room(const std::string& room) override;
   std::optional<RoomInfo> find_room(const std::string& room) override;
+  std::optional<RoomInfo> create_room(const std::string& room, RoomType type,
+                                      const std::string& owner,
+                                      AssistantMode assistant) override;
+  bool delete_room(const std::string& room) override;
+  bool set_assistant(const std::string& room, AssistantMode assistant) override;
+  bool set_member(const std::string& room, const std::string& user, MemberRole role) override;
+  bool remove_member(const std::string& room, const std::string& user) override;
+  std::optional<MemberRole> member_role(const std::string& room,
+                                        const std::string& user) override;
+  std::vector<Member> members(const std::string& room) override;
+  std::vector<MemberRoom> rooms_of(const std::string& user) override;
   AppendResult append(const NewMessage& m) override;
   bool update(const std::string& room, std::uint64_t seq, const std::string& text,
               MessageStatus status) override;

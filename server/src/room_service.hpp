@@ -1,0 +1,52 @@
+// Rooms as things people manage: create, leave, delete, list, details, invitations,
+// removals and the assistant setting. Every rule is checked against the store on the
+// history worker, so what a member may do is decided by the same durable state every
+// node sees, and nothing here blocks a network thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "fanout.hpp"
+#include "history_worker.hpp"
+#include "parley/protocol.hpp"
+#include "subscriber.hpp"
+#include "user_directory.hpp"
+
+namespace parley::server {
+
+class RoomService {
+ public:
+  RoomService(HistoryWorker& history, Fanout& fanout, UserDirectory& users)
+      : history_(history), fanout_(fanout), users_(users) {}
+
+  // `user` is the sender's accepted name; answers and errors go to `peer`.
+  void create(const std::shared_ptr<Subscriber>& peer, const std::string& user,
+              const protocol::CreateRoom& m);
+  // The caller already stopped treating the room as joined.
+  void leave(const std::shared_ptr<Subscriber>& peer, const std::string& user,
+             const protocol::Leave& m);
+  void remove_room(const std::shared_ptr<Subscriber>& peer, const std::string& user,
+                   const protocol::DeleteRoom& m);
+  void list(const std::shared_ptr<Subscriber>& peer, const std::string& user);
+  void details(const std::shared_ptr<Subscriber>& peer, const std::string& user,
+               const protocol::GetRoom& m);
+  void invite(const std::shared_ptr<Subscriber>& peer, const std::string& user,
+              const protocol::Invite& m);
+  void remove_member(const std::shared_ptr<Subscriber>& peer, const std::string& user,
+                     const protocol::RemoveMember& m);
+  void set_assistant(const std::shared_ptr<Subscriber>& peer, const std::string& user,
+                     const protocol::SetAssistant& m);
+
+ private:
+  HistoryWorker& history_;
+  Fanout& fanout_;
+  UserDirectory& users_;
+};
+
+// The room's details as `store` holds them, with `role` as the asking user's role.
+protocol::RoomDetails details_of(history::HistoryStore& store, const history::RoomInfo& info,
+                                 protocol::MemberRole role);
+protocol::RoomSummary summary_of(const history::RoomInfo& info, protocol::MemberRole role);
+
+}  // namespace parley::server
