@@ -85,6 +85,11 @@ CREATE TABLE room_members (
 ) WITHOUT ROWID;
 CREATE INDEX room_members_by_user ON room_members (user);
 )sql"},
+    // Each member's up-to markers: delivered and read.
+    Step{4, R"sql(
+ALTER TABLE room_members ADD COLUMN delivered_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE room_members ADD COLUMN read_seq INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 
 }  // namespace

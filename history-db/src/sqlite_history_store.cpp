@@ -334,7 +334,9 @@ std::vector<Member> SqliteHistoryStore::members(const std::string& room) {
 
 std::vector<MemberRoom> SqliteHistoryStore::rooms_of(const std::string& user) {
   SQLite::Statement s(impl_->db,
-                      "SELECT r.name, r.epoch, r.head_seq, r.type, r.owner, r.assistant, m.role "
+                      "SELECT r.name, r.epoch, r.head_seq, r.type, r.owner, r.assistant, m.role, "
+                      "m.read_seq, (SELECT COUNT(*) FROM messages x WHERE x.room_id = r.id AND "
+                      "x.seq > m.read_seq AND x.kind != 'end' AND x.author != ?1 COLLATE NOCASE) "
                       "FROM room_members m JOIN rooms r ON r.id = m.room_id "
                       "WHERE m.user = ?1 ORDER BY r.name");
   s.bind(1, user);
@@ -348,9 +350,35 @@ std::vector<MemberRoom> SqliteHistoryStore::rooms_of(const std::string& user) {
     r.room.owner = s.getColumn(4).getString();
     r.room.assistant = rows::assistant_from_text(s.getColumn(5).getText());
     r.role = rows::role_from_text(s.getColumn(6).getText());
+    r.read_seq = static_cast<std::uint64_t>(s.getColumn(7).getInt64());
+    r.unread = static_cast<std::uint64_t>(s.getColumn(8).getInt64());
     out.push_back(std::move(r));
   }
   return out;
+}
+
+std::optional<Marks> SqliteHistoryStore::mark(const std::string& room, const std::string& user,
+                                             std::uint64_t delivered, std::uint64_t read) {
+  return impl_->in_transaction([&]() -> std::optional<Marks> {
+    auto row = impl_->find_room(room);
+    if (!row) return std::nullopt;
+    const auto head = static_cast<std::int64_t>(row->info.head_seq);
+    SQLite::Statement up(impl_->db,
+                         "UPDATE room_members SET "
+                         "delivered_seq = MAX(delivered_seq, MIN(?3, ?4)), "
+                         "read_seq = MAX(read_seq, MIN(?5, ?4)) "
+                         "WHERE room_id = ?1 AND user = ?2 RETURNING delivered_seq, read_seq");
+    up.bind(1, row->id);
+    up.bind(2, user);
+    up.bind(3, to_db(delivered));
+    up.bind(4, head);
+    up.bind(5, to_db(read));
+    if (!up.executeStep()) return std::nullopt;
+    Marks m;
+    m.delivered = static_cast<std::uint64_t>(up.getColumn(0).getInt64());
+    m.read = static_cast<std::uint64_t>(up.getColumn(1).getInt64());
+    return m;
+  });
 }
 
 std::vector<ChatMessage> SqliteHistoryStore::recent(const std::string& room,

@@ -78,6 +78,8 @@ void AssistantRunner::respond(const protocol::ChatMessage& prompt) {
                      fanout_.publish(s->room, encode_frame(protocol::StreamStarted{
                                                   s->room, s->gen_id, s->seq, reply_to,
                                                   stored.author, stored.ts_ms}));
+                     fanout_.publish(s->room, encode_frame(protocol::Typing{
+                                                  s->room, stored.author, true}));
                      begin_stream(s);
                    };
                  },
@@ -135,6 +137,9 @@ void AssistantRunner::end(const std::shared_ptr<Stream>& s, MessageStatus status
                    return [this, s, text, status, ended] {
                      live_.remove(s->gen_id);
                      if (ended) {
+                       // Typing stops first, so the completion is a reply's last frame.
+                       fanout_.publish(s->room, encode_frame(protocol::Typing{
+                                                    s->room, ended->author, false}));
                        fanout_.publish(s->room, encode_frame(protocol::StreamCompleted{
                                                     s->room, s->gen_id, ended->seq, s->seq,
                                                     text, status}));

@@ -54,14 +54,15 @@ Frame error_frame(const char* code, std::string message, std::string ref) {
 
 ChatService::ChatService(const ServerConfig& config, HistoryWorker& history, Fanout& fanout,
                          LiveGenerations& live, AssistantRunner& assistant, UserDirectory& users,
-                         RoomService& rooms)
+                         RoomService& rooms, PresenceRegistry& presence)
     : config_(config),
       history_(history),
       fanout_(fanout),
       live_(live),
       assistant_(assistant),
       users_(users),
-      rooms_(rooms) {}
+      rooms_(rooms),
+      presence_(presence) {}
 
 void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                            std::string_view frame, bool binary) {
@@ -104,6 +105,8 @@ void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& s
   if (auto* i = std::get_if<Invite>(&msg)) return rooms_.invite(peer, user, *i);
   if (auto* r = std::get_if<RemoveMember>(&msg)) return rooms_.remove_member(peer, user, *r);
   if (auto* a = std::get_if<SetAssistant>(&msg)) return rooms_.set_assistant(peer, user, *a);
+  if (auto* t = std::get_if<Typing>(&msg)) return on_typing(peer, state, *t);
+  if (auto* k = std::get_if<Mark>(&msg)) return on_mark(peer, state, *k);
   peer->deliver(error_frame(codes::unexpected_type,
                             std::string(type_name(msg)) + " is sent by the server, not to it",
                             type_name(msg)));
@@ -130,6 +133,8 @@ bool ChatService::admit(const std::shared_ptr<Subscriber>& peer, PeerState& stat
 void ChatService::on_close(const Subscriber* peer, const PeerState& state) {
   fanout_.unsubscribe_all(peer);
   if (state.greeted) users_.remove(state.user, peer);
+  for (const auto& [room, user] : presence_.leave_all(peer))
+    fanout_.publish(room, frame_of(Presence{room, user, false}));
 }
 
 void ChatService::on_hello(const std::shared_ptr<Subscriber>& peer, PeerState& state,
@@ -173,17 +178,23 @@ void ChatService::on_join(const std::shared_ptr<Subscriber>& peer, PeerState& st
   }
   state.rooms.insert(m.room);
   history_.post(
-      {[this, peer, m, user = state.user](history::HistoryStore& store) -> HistoryWorker::Continuation {
+      {[this, peer, m, user = state.user](
+           history::HistoryStore& store) -> HistoryWorker::Continuation {
          std::variant<Joined, Error> answer = read_join(store, m, user);
          if (auto* refused = std::get_if<Error>(&answer)) {
            return [peer, f = frame_of(*refused)] { peer->deliver(f); };
          }
-         return [this, peer, joined = std::get<Joined>(std::move(answer)), after = m.after_seq]() mutable {
+         return [this, peer, user, joined = std::get<Joined>(std::move(answer)),
+                 after = m.after_seq]() mutable {
            if (joined.more) {
              // A page of a resume: the client asks for the next one; no subscription yet.
              peer->deliver(frame_of(joined));
              return;
            }
+           // Who is here comes first, then the history, then live events.
+           const bool arrived = presence_.enter(joined.room, user, peer.get());
+           peer->deliver(frame_of(Present{joined.room, presence_.present(joined.room)}));
+           if (arrived) fanout_.publish(joined.room, frame_of(Presence{joined.room, user, true}));
            live_.join_room(joined.room, [&](const std::vector<LiveGeneration>& in_room) {
              std::vector<Frame> catch_up;
              for (const LiveGeneration& g : in_room) {
@@ -241,6 +252,37 @@ std::variant<Joined, Error> ChatService::read_join(history::HistoryStore& store,
   j.history = store.after(m.room, from, kResumePageSize);
   j.more = !j.history.empty() && j.history.back().seq < info.head_seq;
   return j;
+}
+
+void ChatService::on_typing(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+                            const Typing& m) {
+  // Only from a connection that is in the room now (a removed member is not).
+  if (!presence_.contains(m.room, peer.get())) {
+    peer->deliver(error_frame(codes::not_joined, "join the room first", m.room));
+    return;
+  }
+  fanout_.publish(m.room, frame_of(Typing{m.room, state.user, m.active}));
+}
+
+void ChatService::on_mark(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+                          const Mark& m) {
+  history_.post({[this, peer, m, user = state.user](
+                     history::HistoryStore& store) -> HistoryWorker::Continuation {
+                   const auto marks = store.mark(m.room, user, m.delivered, m.read);
+                   if (!marks) {
+                     return [peer, f = error_frame(codes::not_joined,
+                                                   "you are not a member of this room", m.room)] {
+                       peer->deliver(f);
+                     };
+                   }
+                   return [this, m, user, marks] {
+                     fanout_.publish(m.room,
+                                     frame_of(Receipt{m.room, user, marks->delivered, marks->read}));
+                   };
+                 },
+                 [peer, room = m.room](const std::string&) {
+                   peer->deliver(error_frame(codes::internal, "the marker was not saved", room));
+                 }});
 }
 
 void ChatService::on_send(const std::shared_ptr<Subscriber>& peer, PeerState& state,

@@ -14,6 +14,7 @@
 #include "live_generations.hpp"
 #include "parley/protocol.hpp"
 #include "peer_state.hpp"
+#include "presence_registry.hpp"
 #include "room_service.hpp"
 #include "user_directory.hpp"
 #include "server_config.hpp"
@@ -24,7 +25,7 @@ class ChatService {
  public:
   ChatService(const ServerConfig& config, HistoryWorker& history, Fanout& fanout,
               LiveGenerations& live, AssistantRunner& assistant, UserDirectory& users,
-              RoomService& rooms);
+              RoomService& rooms, PresenceRegistry& presence);
 
   // One complete frame from `peer`. `binary` frames are accepted when they hold UTF-8
   // JSON, like text frames.
@@ -49,6 +50,10 @@ class ChatService {
   static std::variant<protocol::Joined, protocol::Error> read_join(history::HistoryStore& store,
                                                                    const protocol::Join& m,
                                                                    const std::string& user);
+  void on_typing(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+                 const protocol::Typing& m);
+  void on_mark(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+               const protocol::Mark& m);
   void on_send(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                const protocol::Send& m);
 
@@ -59,6 +64,7 @@ class ChatService {
   AssistantRunner& assistant_;
   UserDirectory& users_;
   RoomService& rooms_;
+  PresenceRegistry& presence_;
 };
 
 // Whether the assistant answers `text` in a room with this setting.

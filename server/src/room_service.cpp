@@ -53,8 +53,8 @@ HistoryWorker::Continuation answer(const std::shared_ptr<Subscriber>& peer, Fram
 }  // namespace
 
 RoomSummary summary_of(const RoomInfo& info, MemberRole role) {
-  return RoomSummary{info.name, info.type, info.owner, info.assistant, role, info.epoch,
-                     info.head_seq};
+  return RoomSummary{info.name, info.type,     info.owner, info.assistant, role,
+                     info.epoch, info.head_seq, 0,          0};
 }
 
 RoomDetails details_of(HistoryStore& store, const RoomInfo& info, MemberRole role) {
@@ -92,6 +92,8 @@ void RoomService::leave(const std::shared_ptr<Subscriber>& peer, const std::stri
                    return [this, peer, user, m, was_member] {
                      fanout_.unsubscribe(m.room, peer.get());
                      peer->deliver(frame_of(Left{m.room}));
+                     if (presence_.leave(m.room, user, peer.get()))
+                       fanout_.publish(m.room, frame_of(Presence{m.room, user, false}));
                      if (was_member) {
                        fanout_.publish(m.room, frame_of(MemberChanged{m.room, user,
                                                                       MemberRole::member, true}));
@@ -118,6 +120,7 @@ void RoomService::remove_room(const std::shared_ptr<Subscriber>& peer, const std
                      // Every member's connections hear of it once, joined to the room or
                      // not (their room lists change); the owner asking is one of them.
                      fanout_.drop_room(m.room);
+                     presence_.drop_room(m.room);
                      const Frame gone = frame_of(RoomDeleted{m.room});
                      for (const Member& member : members) users_.deliver(member.user, gone);
                    };
@@ -130,8 +133,12 @@ void RoomService::remove_room(const std::shared_ptr<Subscriber>& peer, const std
 void RoomService::list(const std::shared_ptr<Subscriber>& peer, const std::string& user) {
   history_.post({[peer, user](HistoryStore& store) -> HistoryWorker::Continuation {
                    RoomList list;
-                   for (const auto& r : store.rooms_of(user))
-                     list.rooms.push_back(summary_of(r.room, r.role));
+                   for (const auto& r : store.rooms_of(user)) {
+                     RoomSummary summary = summary_of(r.room, r.role);
+                     summary.read_seq = r.read_seq;
+                     summary.unread = r.unread;
+                     list.rooms.push_back(std::move(summary));
+                   }
                    return answer(peer, frame_of(list));
                  },
                  [peer](const std::string&) {
@@ -209,11 +216,14 @@ void RoomService::remove_member(const std::shared_ptr<Subscriber>& peer, const s
                          frame_of(MemberChanged{m.room, m.user, MemberRole::member, true});
                      // The removed user's connections stop receiving the room now and
                      // hear of the removal once, whether they had joined it or not.
+                     bool went = false;
                      for (const auto& s : users_.connections(m.user)) {
                        fanout_.unsubscribe(m.room, s.get());
+                       went = presence_.leave(m.room, m.user, s.get()) || went;
                        s->deliver(changed);
                      }
                      fanout_.publish(m.room, changed);
+                     if (went) fanout_.publish(m.room, frame_of(Presence{m.room, m.user, false}));
                      peer->deliver(reply);
                    };
                  },

@@ -10,6 +10,7 @@
 #include "fanout.hpp"
 #include "history_worker.hpp"
 #include "parley/protocol.hpp"
+#include "presence_registry.hpp"
 #include "subscriber.hpp"
 #include "user_directory.hpp"
 
@@ -17,8 +18,9 @@ namespace parley::server {
 
 class RoomService {
  public:
-  RoomService(HistoryWorker& history, Fanout& fanout, UserDirectory& users)
-      : history_(history), fanout_(fanout), users_(users) {}
+  RoomService(HistoryWorker& history, Fanout& fanout, UserDirectory& users,
+              PresenceRegistry& presence)
+      : history_(history), fanout_(fanout), users_(users), presence_(presence) {}
 
   // `user` is the sender's accepted name; answers and errors go to `peer`.
   void create(const std::shared_ptr<Subscriber>& peer, const std::string& user,
@@ -42,6 +44,7 @@ class RoomService {
   HistoryWorker& history_;
   Fanout& fanout_;
   UserDirectory& users_;
+  PresenceRegistry& presence_;
 };
 
 // The room's details as `store` holds them, with `role` as the asking user's role.

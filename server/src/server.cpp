@@ -34,9 +34,9 @@ Server::Server(ServerConfig config)
   assistant_ = std::make_unique<AssistantRunner>(ioc_, *history_, fanout_, live_,
                                                  config_.assistant_delay_ms,
                                                  config_.checkpoint_ms);
-  rooms_ = std::make_unique<RoomService>(*history_, fanout_, users_);
+  rooms_ = std::make_unique<RoomService>(*history_, fanout_, users_, presence_);
   chat_ = std::make_unique<ChatService>(config_, *history_, fanout_, live_, *assistant_, users_,
-                                        *rooms_);
+                                        *rooms_, presence_);
   ctx_ = std::make_unique<ServerContext>(config_, *chat_, *history_, fanout_, *assistant_);
   auto address = net::ip::make_address(config_.host);
   listener_ = std::make_shared<Listener>(ioc_, net::ip::tcp::endpoint{address, config_.port},

@@ -44,6 +44,7 @@ class Server {
   LocalFanout fanout_;
   LiveGenerations live_{fanout_};
   UserDirectory users_;
+  PresenceRegistry presence_;
   std::unique_ptr<HistoryWorker> history_;
   std::unique_ptr<AssistantRunner> assistant_;
   std::unique_ptr<RoomService> rooms_;

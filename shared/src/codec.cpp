@@ -130,6 +130,8 @@ void to_json(OrderedJson& j, const RoomSummary& m) {
   j["role"] = to_string(m.role);
   j["epoch"] = m.epoch;
   j["head_seq"] = m.head_seq;
+  j["read_seq"] = m.read_seq;
+  j["unread"] = m.unread;
 }
 
 OrderedJson object_of(const RoomSummary& m) {
@@ -181,6 +183,36 @@ void to_json(OrderedJson& j, const RoomList& m) {
 
 void to_json(OrderedJson& j, const Left& m) { j["room"] = m.room; }
 void to_json(OrderedJson& j, const RoomDeleted& m) { j["room"] = m.room; }
+
+void to_json(OrderedJson& j, const Typing& m) {
+  j["room"] = m.room;
+  j["user"] = m.user;
+  j["active"] = m.active;
+}
+
+void to_json(OrderedJson& j, const Mark& m) {
+  j["room"] = m.room;
+  j["delivered"] = m.delivered;
+  j["read"] = m.read;
+}
+
+void to_json(OrderedJson& j, const Present& m) {
+  j["room"] = m.room;
+  j["users"] = m.users;
+}
+
+void to_json(OrderedJson& j, const Presence& m) {
+  j["room"] = m.room;
+  j["user"] = m.user;
+  j["online"] = m.online;
+}
+
+void to_json(OrderedJson& j, const Receipt& m) {
+  j["room"] = m.room;
+  j["user"] = m.user;
+  j["delivered"] = m.delivered;
+  j["read"] = m.read;
+}
 
 void to_json(OrderedJson& j, const MemberChanged& m) {
   j["room"] = m.room;
@@ -474,7 +506,8 @@ bool from_json(Object& o, RoomSummary& m) {
   return o.required("room", m.room) && o.required("room_type", m.type) &&
          o.required("owner", m.owner) && o.required("assistant", m.assistant) &&
          o.required("role", m.role) && o.required("epoch", m.epoch) &&
-         o.required("head_seq", m.head_seq);
+         o.required("head_seq", m.head_seq) && o.optional("read_seq", m.read_seq) &&
+         o.optional("unread", m.unread);
 }
 
 bool Reader::read(const Json& v, Member& out, const std::string& path) {
@@ -518,6 +551,27 @@ bool from_json(Object& o, RoomDetails& m) {
 bool from_json(Object& o, RoomList& m) { return o.required("rooms", m.rooms); }
 bool from_json(Object& o, Left& m) { return o.required("room", m.room); }
 bool from_json(Object& o, RoomDeleted& m) { return o.required("room", m.room); }
+
+bool from_json(Object& o, Typing& m) {
+  return o.required("room", m.room) && o.optional("user", m.user) &&
+         o.optional("active", m.active);
+}
+
+bool from_json(Object& o, Mark& m) {
+  return o.required("room", m.room) && o.optional("delivered", m.delivered) &&
+         o.optional("read", m.read);
+}
+
+bool from_json(Object& o, Present& m) { return o.required("room", m.room) && o.required("users", m.users); }
+
+bool from_json(Object& o, Presence& m) {
+  return o.required("room", m.room) && o.required("user", m.user) && o.required("online", m.online);
+}
+
+bool from_json(Object& o, Receipt& m) {
+  return o.required("room", m.room) && o.required("user", m.user) &&
+         o.required("delivered", m.delivered) && o.required("read", m.read);
+}
 
 bool from_json(Object& o, MemberChanged& m) {
   return o.required("room", m.room) && o.required("user", m.user) &&
@@ -570,6 +624,11 @@ constexpr Decoder kDecoders[] = {
     {"left", &decode_body<Left>},
     {"room_deleted", &decode_body<RoomDeleted>},
     {"member", &decode_body<MemberChanged>},
+    {"typing", &decode_body<Typing>},
+    {"mark", &decode_body<Mark>},
+    {"present", &decode_body<Present>},
+    {"presence", &decode_body<Presence>},
+    {"receipt", &decode_body<Receipt>},
 };
 
 DecodeResult refused(const char* code, std::string message, std::string type = {}) {

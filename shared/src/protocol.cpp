@@ -30,6 +30,11 @@ struct TypeName {
   const char* operator()(const Left&) const { return "left"; }
   const char* operator()(const RoomDeleted&) const { return "room_deleted"; }
   const char* operator()(const MemberChanged&) const { return "member"; }
+  const char* operator()(const Typing&) const { return "typing"; }
+  const char* operator()(const Mark&) const { return "mark"; }
+  const char* operator()(const Present&) const { return "present"; }
+  const char* operator()(const Presence&) const { return "presence"; }
+  const char* operator()(const Receipt&) const { return "receipt"; }
 };
 
 }  // namespace

@@ -98,6 +98,29 @@ TEST_F(RoomDirectoryTest, DeleteRemovesHistoryAndMembersAndANewRoomGetsANewEpoch
   EXPECT_FALSE(store.append(m).duplicate) << "the old client_ids went with the old room";
 }
 
+TEST_F(RoomDirectoryTest, MarksMoveForwardOnlyAndUnreadCountsOthersMessages) {
+  store.create_room("team", RoomType::group, "ann", AssistantMode::always);
+  store.set_member("team", "bob", MemberRole::member);
+  NewMessage m;
+  m.room = "team";
+  for (const char* author : {"ann", "bob", "ann", "ann"}) {
+    m.author = author;
+    m.text = "x";
+    store.append(m);
+  }
+  EXPECT_EQ(store.mark("team", "bob", 4, 1)->read, 1u);
+  auto bobs = store.rooms_of("bob");
+  ASSERT_EQ(bobs.size(), 1u);
+  EXPECT_EQ(bobs[0].read_seq, 1u);
+  EXPECT_EQ(bobs[0].unread, 2u) << "ann's 3 and 4; bob's own 2 never counts";
+  const auto back = store.mark("team", "bob", 0, 0);
+  EXPECT_EQ(back->delivered, 4u);
+  EXPECT_EQ(back->read, 1u);
+  EXPECT_EQ(store.mark("team", "bob", 50, 50)->read, 4u) << "capped at the head";
+  EXPECT_FALSE(store.mark("team", "eve", 1, 1).has_value()) << "not a member";
+  EXPECT_FALSE(store.mark("nowhere", "bob", 1, 1).has_value());
+}
+
 TEST(RoomDirectoryFileTest, RoomsAndMembersSurviveReopening) {
   testing::TempDb db;
   {

@@ -34,22 +34,38 @@ class BadInput : public ::testing::Test {
     bob_log.read_until(*bob_, settled);
     history_before_ = history_of(port(), "lobby");
     ASSERT_EQ(history_before_.history.size(), 2u);
+    // The observer that read the history came and went: let both hear it leave, so
+    // each test starts with nothing pending.
+    for (WsClient* c : {alice_.get(), bob_.get()}) {
+      while (c->read_until<protocol::Presence>().online) {
+      }
+    }
   }
 
   std::uint16_t port() const { return server_->port(); }
 
-  // The next error on `client` has `code`; nothing else may arrive before it.
+  // The next error on `client` has `code`; nothing else may arrive before it except
+  // presence signals (observers come and go).
   void expect_error(WsClient& client, const std::string& code) {
-    const protocol::Message m = client.read();
+    protocol::Message m = client.read();
+    while (std::holds_alternative<protocol::Presence>(m)) m = client.read();
     const auto* error = std::get_if<protocol::Error>(&m);
     ASSERT_NE(error, nullptr) << "expected error " << code << ", got " << describe(m);
     EXPECT_EQ(error->code, code) << error->message;
+  }
+
+  // Observers reading the history come and go; their presence is not a reaction.
+  static void drop_presence(std::vector<protocol::Message>& frames) {
+    std::erase_if(frames, [](const protocol::Message& m) {
+      return std::holds_alternative<protocol::Presence>(m);
+    });
   }
 
   // The other client and the room's history did not notice anything.
   void expect_others_unaffected() {
     std::vector<protocol::Message> bob_saw;
     bob_->expect_pong(900, &bob_saw);
+    drop_presence(bob_saw);
     EXPECT_TRUE(bob_saw.empty()) << describe(bob_saw.front());
     EXPECT_EQ(history_of(port(), "lobby"), history_before_);
   }
@@ -58,6 +74,7 @@ class BadInput : public ::testing::Test {
   void expect_still_serving(WsClient& client) {
     std::vector<protocol::Message> saw;
     client.expect_pong(901, &saw);
+    drop_presence(saw);
     EXPECT_TRUE(saw.empty()) << describe(saw.front());
     expect_others_unaffected();
   }

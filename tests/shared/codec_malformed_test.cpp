@@ -168,6 +168,9 @@ const std::vector<std::string>& optional_fields(const std::string& type) {
       {"create_room", {"room_type", "assistant"}},
       {"invite", {"role"}},
       {"member", {"removed"}},
+      {"room", {"read_seq", "unread"}},
+      {"typing", {"user", "active"}},
+      {"mark", {"delivered", "read"}},
       {"ack", {"duplicate"}},
       {"error", {"message", "ref", "retry_after_ms"}},
   };

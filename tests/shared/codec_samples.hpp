@@ -78,7 +78,9 @@ inline RoomSummary team_room() {
                      .assistant = AssistantMode::mention,
                      .role = MemberRole::owner,
                      .epoch = "00ff00ff00ff00ff",
-                     .head_seq = 12};
+                     .head_seq = 12,
+                     .read_seq = 9,
+                     .unread = 2};
 }
 
 // Every alternative at least once, plus edge values (empty history, extreme integers,
@@ -175,10 +177,19 @@ inline std::vector<Message> all() {
                                      .assistant = AssistantMode::always,
                                      .role = MemberRole::member,
                                      .epoch = "e-1",
-                                     .head_seq = u64_max}}},
+                                     .head_seq = u64_max,
+                                     .read_seq = 0,
+                                     .unread = 0}}},
       Left{.room = "lobby"},
       RoomDeleted{.room = "team-7"},
       MemberChanged{.room = "team-7", .user = "bob", .role = MemberRole::member, .removed = true},
+      Typing{.room = "lobby", .user = "", .active = true},
+      Typing{.room = "lobby", .user = "Parley", .active = false},
+      Mark{.room = "lobby", .delivered = 44, .read = 41},
+      Present{.room = "lobby", .users = {}},
+      Present{.room = "lobby", .users = {"ann", "Zoë"}},
+      Presence{.room = "lobby", .user = "Zoë", .online = false},
+      Receipt{.room = "lobby", .user = "ann", .delivered = 44, .read = 44},
   };
 }
 

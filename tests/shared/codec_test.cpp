@@ -53,7 +53,8 @@ TEST(TypeName, EveryAlternativeHasItsOwnTag) {
                                          "stream_completed", "error", "pong", "create_room",
                                          "leave", "delete_room", "list_rooms", "get_room",
                                          "invite", "remove_member", "set_assistant", "room",
-                                         "rooms", "left", "room_deleted", "member"}));
+                                         "rooms", "left", "room_deleted", "member", "typing",
+                                         "mark", "present", "presence", "receipt"}));
   EXPECT_EQ(tags.size(), std::variant_size_v<Message>) << "a sample of every alternative";
 }
 

@@ -68,6 +68,8 @@ struct RoomSummary {
   MemberRole role = MemberRole::member;  // the asking user's role
   std::string epoch;
   std::uint64_t head_seq = 0;
+  std::uint64_t read_seq = 0;  // the user's read marker
+  std::uint64_t unread = 0;    // messages by others after read_seq
   friend bool operator==(const RoomSummary&, const RoomSummary&) = default;
 };
 
@@ -155,6 +157,28 @@ struct SetAssistant {
   std::string room;
   AssistantMode assistant = AssistantMode::always;
   friend bool operator==(const SetAssistant&, const SetAssistant&) = default;
+};
+
+// The sender is typing in a room (active) or stopped. Ephemeral: never stored. A client
+// renews it every few seconds while typing; receivers drop it when not renewed within
+// kTypingExpiryMs. The server relays it to the room with `user` filled in; the
+// assistant's typing is sent the same way while it replies.
+inline constexpr std::uint32_t kTypingExpiryMs = 6000;
+struct Typing {
+  std::string room;
+  std::string user;  // set by the server; ignored from clients
+  bool active = true;
+  friend bool operator==(const Typing&, const Typing&) = default;
+};
+
+// The sender's up-to markers in a room: every event up to `delivered` reached them, and
+// they have seen everything up to `read`. Markers only move forward; the server answers
+// nothing and tells the room with Receipt.
+struct Mark {
+  std::string room;
+  std::uint64_t delivered = 0;
+  std::uint64_t read = 0;
+  friend bool operator==(const Mark&, const Mark&) = default;
 };
 
 // Application-level heartbeat; the server answers with Pong carrying the same nonce.
@@ -292,6 +316,31 @@ struct RoomDeleted {
   friend bool operator==(const RoomDeleted&, const RoomDeleted&) = default;
 };
 
+// Who is connected to a room right now, sent right after `joined` (wire type "present").
+struct Present {
+  std::string room;
+  std::vector<std::string> users;
+  friend bool operator==(const Present&, const Present&) = default;
+};
+
+// Someone came online in the room (their first connection joined it) or went offline
+// (their last connection left, closed or was removed).
+struct Presence {
+  std::string room;
+  std::string user;
+  bool online = true;
+  friend bool operator==(const Presence&, const Presence&) = default;
+};
+
+// A member's markers moved (the answer to Mark, sent to the room).
+struct Receipt {
+  std::string room;
+  std::string user;
+  std::uint64_t delivered = 0;
+  std::uint64_t read = 0;
+  friend bool operator==(const Receipt&, const Receipt&) = default;
+};
+
 // Someone's membership changed (wire type "member"): added or given a new role, or
 // removed (`removed` true). Sent to the room's connected members and to the user.
 struct MemberChanged {
@@ -306,7 +355,7 @@ using Message =
     std::variant<Hello, Join, Send, Ping, Welcome, Joined, Ack, Posted, StreamStarted,
                  StreamDelta, StreamCompleted, Error, Pong, CreateRoom, Leave, DeleteRoom,
                  ListRooms, GetRoom, Invite, RemoveMember, SetAssistant, RoomDetails, RoomList,
-                 Left, RoomDeleted, MemberChanged>;
+                 Left, RoomDeleted, MemberChanged, Typing, Mark, Present, Presence, Receipt>;
 
 // The wire tag of each alternative ("hello", "join", "send", "ping", "welcome",
 // "joined", "ack", "message", "stream_started", "stream_delta", "stream_completed",

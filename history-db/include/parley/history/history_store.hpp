@@ -37,6 +37,13 @@ struct RoomInfo {
 struct MemberRoom {
   RoomInfo room;
   MemberRole role = MemberRole::member;
+  std::uint64_t read_seq = 0;
+  std::uint64_t unread = 0;  // shown messages by others after read_seq
+};
+
+struct Marks {
+  std::uint64_t delivered = 0;
+  std::uint64_t read = 0;
 };
 
 // What append() is asked to store. `client_id` non-empty makes the append idempotent per
@@ -83,7 +90,11 @@ class HistoryStore {
                                                 const std::string& user) = 0;
   // Owner first, then admins, then members, each by name.
   virtual std::vector<Member> members(const std::string& room) = 0;
-  // The rooms `user` is a member of, by name.
+  // Moves the member's markers forward (never back, never past the head); returns them
+  // as stored, or nullopt when `user` is not a member.
+  virtual std::optional<Marks> mark(const std::string& room, const std::string& user,
+                                    std::uint64_t delivered, std::uint64_t read) = 0;
+  // The rooms `user` is a member of, by name, with their read marker and unread count.
   virtual std::vector<MemberRoom> rooms_of(const std::string& user) = 0;
 
   // Stores a message at the room's next seq (creating the room if needed).

@@ -1,0 +1,114 @@
+// Presence, typing and receipts between real connections.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "chat_steps.hpp"
+#include "frame_log.hpp"
+#include "server_process.hpp"
+
+namespace parley::itest {
+namespace {
+
+// The next frame of type T (others on the way are skipped).
+template <class T>
+T next_of(WsClient& c) {
+  return c.read_until<T>();
+}
+
+// Proves nothing is pending on `c` by round-tripping a ping; returns what came before.
+std::vector<protocol::Message> pending(WsClient& c, std::uint64_t nonce) {
+  std::vector<protocol::Message> before;
+  c.expect_pong(nonce, &before);
+  return before;
+}
+
+TEST(LiveSignals, PresenceFollowsTheFirstAndLastConnectionOfEachUser) {
+  ServerProcess server;
+  auto ann = connect_as(server.port(), "ann");
+  ann->send(protocol::Join{"lobby", 0, "", std::nullopt});
+  EXPECT_EQ(next_of<protocol::Present>(*ann),
+            (protocol::Present{"lobby", {"ann"}}));
+  ann->read_until<protocol::Joined>();
+
+  auto bob1 = connect_as(server.port(), "bob");
+  bob1->send(protocol::Join{"lobby", 0, "", std::nullopt});
+  const auto seen_by_bob = next_of<protocol::Present>(*bob1);
+  EXPECT_EQ(seen_by_bob.users, (std::vector<std::string>{"ann", "bob"}));
+  EXPECT_EQ(next_of<protocol::Presence>(*ann), (protocol::Presence{"lobby", "bob", true}));
+
+  // A second connection of bob's changes nothing for the room.
+  auto bob2 = connect_as(server.port(), "bob");
+  join(*bob2, "lobby");
+  bob1.reset();  // one of two closes: still online
+  EXPECT_TRUE(pending(*ann, 1).empty());
+  bob2.reset();  // the last one: offline
+  EXPECT_EQ(next_of<protocol::Presence>(*ann), (protocol::Presence{"lobby", "bob", false}));
+}
+
+TEST(LiveSignals, TypingIsRelayedWithTheSendersNameAndOnlyFromTheRoom) {
+  ServerProcess server;
+  auto ann = connect_as(server.port(), "ann");
+  auto bob = connect_as(server.port(), "bob");
+  join(*ann, "lobby");
+  join(*bob, "lobby");
+  bob->send(protocol::Typing{"lobby", "someone else", true});
+  EXPECT_EQ(next_of<protocol::Typing>(*ann), (protocol::Typing{"lobby", "bob", true}));
+  bob->send(protocol::Typing{"lobby", "", false});
+  EXPECT_EQ(next_of<protocol::Typing>(*ann), (protocol::Typing{"lobby", "bob", false}));
+
+  auto eve = connect_as(server.port(), "eve");
+  eve->send(protocol::Typing{"lobby", "", true});
+  EXPECT_EQ(eve->read_until<protocol::Error>().code, "not_joined");
+
+  // The assistant types while it replies, and stops before its reply completes.
+  ann->send(protocol::Send{"lobby", "t-1", "hello"});
+  std::vector<protocol::Message> frames;
+  ann->read_until<protocol::StreamCompleted>(&frames);
+  std::vector<protocol::Typing> typing;
+  for (const auto& f : frames)
+    if (auto* t = std::get_if<protocol::Typing>(&f)) typing.push_back(*t);
+  ASSERT_GE(typing.size(), 2u);
+  EXPECT_EQ(typing.front(), (protocol::Typing{"lobby", "Parley", true}));
+  EXPECT_EQ(typing.back(), (protocol::Typing{"lobby", "Parley", false}));
+}
+
+TEST(LiveSignals, ReceiptsMoveForwardOnlyAndCountUnread) {
+  ServerProcess server;
+  auto ann = connect_as(server.port(), "ann");
+  auto bob = connect_as(server.port(), "bob");
+  ann->send(protocol::CreateRoom{"quiet", protocol::RoomType::shared, protocol::AssistantMode::off});
+  ann->read_until<protocol::RoomDetails>();
+  join(*ann, "quiet");
+  join(*bob, "quiet");
+  for (const char* id : {"a-1", "a-2", "a-3"}) {
+    ann->send(protocol::Send{"quiet", id, "news"});
+    ann->read_until<protocol::Ack>();
+  }
+  bob->send(protocol::Mark{"quiet", 3, 1});
+  EXPECT_EQ(next_of<protocol::Receipt>(*ann), (protocol::Receipt{"quiet", "bob", 3, 1}));
+  bob->send(protocol::ListRooms{});
+  auto rooms = bob->read_until<protocol::RoomList>().rooms;
+  ASSERT_EQ(rooms.size(), 1u);
+  EXPECT_EQ(rooms[0].read_seq, 1u);
+  EXPECT_EQ(rooms[0].unread, 2u);
+
+  // Backwards changes nothing; past the head is capped at the head.
+  bob->send(protocol::Mark{"quiet", 1, 0});
+  EXPECT_EQ(next_of<protocol::Receipt>(*ann), (protocol::Receipt{"quiet", "bob", 3, 1}));
+  bob->send(protocol::Mark{"quiet", 99, 99});
+  EXPECT_EQ(next_of<protocol::Receipt>(*ann), (protocol::Receipt{"quiet", "bob", 3, 3}));
+  bob->send(protocol::ListRooms{});
+  EXPECT_EQ(bob->read_until<protocol::RoomList>().rooms.at(0).unread, 0u);
+  // Ann's own messages are never unread for her.
+  ann->send(protocol::ListRooms{});
+  EXPECT_EQ(ann->read_until<protocol::RoomList>().rooms.at(0).unread, 0u);
+
+  auto eve = connect_as(server.port(), "eve");
+  eve->send(protocol::Mark{"quiet", 1, 1});
+  EXPECT_EQ(eve->read_until<protocol::Error>().code, "not_joined");
+}
+
+}  // namespace
+}  // namespace parley::itest
