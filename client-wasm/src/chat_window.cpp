@@ -36,6 +36,7 @@ ImVec4 badge_colour(Badge b, const Palette& p) {
     case Badge::incomplete: return p.warn;
     case Badge::streaming: return p.assistant;
     case Badge::sent: return p.text_dim;
+    case Badge::read: return p.ok;
     case Badge::sending:
     case Badge::none: break;
   }
@@ -68,7 +69,9 @@ void ChatWindow::draw(const client::AppModel& model, client::Intents& intents) {
   draw_error(model, intents);
 
   const ImGuiStyle& style = ImGui::GetStyle();
-  float composer_h = ImGui::GetFrameHeight() + style.ItemSpacing.y * 2;
+  // The typing line always has its row, so the transcript does not jump when it shows.
+  float composer_h = ImGui::GetFrameHeight() + style.ItemSpacing.y * 2 +
+                     ImGui::GetTextLineHeightWithSpacing();
   if (!model.refusal().empty()) composer_h += ImGui::GetTextLineHeightWithSpacing();
   ImGui::BeginChild("transcript", ImVec2(0, -composer_h), false);
   draw_transcript(model);
@@ -89,6 +92,16 @@ void ChatWindow::draw_header(const client::AppModel& model, client::Intents& int
   ImGui::SameLine();
   ImGui::AlignTextToFramePadding();
   ImGui::TextColored(p.text_dim, "you are %s", model.session().user().c_str());
+  if (const std::string online = model.online_line(); !online.empty()) {
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(p.ok, "%s", online.c_str());
+    if (ImGui::IsItemHovered()) {
+      std::string names;
+      for (const auto& u : model.session().signals().online()) names += u + "\n";
+      ImGui::SetTooltip("%s", names.c_str());
+    }
+  }
 
   const ImGuiStyle& style = ImGui::GetStyle();
   const char* dot = "●";
@@ -250,6 +263,8 @@ void ChatWindow::draw_composer(const client::AppModel& model, client::Intents& i
   const Palette p;
   const ImGuiStyle& style = ImGui::GetStyle();
   ImGui::Dummy(ImVec2(0, style.ItemSpacing.y * 0.5f));
+  const std::string typing = model.typing_line();
+  ImGui::TextColored(p.text_dim, "%s", typing.empty() ? " " : typing.c_str());
   const float send_w = ImGui::CalcTextSize("Send").x + style.FramePadding.x * 4;
 
   std::string draft = model.message_draft();

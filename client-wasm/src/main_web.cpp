@@ -154,10 +154,15 @@ EMSCRIPTEN_KEEPALIVE const char* parley_state_json() {
   return g_app->snapshot.c_str();
 }
 
-// The page became visible again: reconnect now rather than after the backoff, and make
-// sure a connection that died in the background is noticed quickly.
-EMSCRIPTEN_KEEPALIVE void parley_page_visible() {
+// The page was hidden, or became visible again: then reconnect now rather than after
+// the backoff, and make sure a connection that died in the background is noticed
+// quickly. Messages count as read only while the page is visible.
+EMSCRIPTEN_KEEPALIVE void parley_page_visible(int visible) {
   if (g_app == nullptr) return;
+  if (visible == 0) {
+    g_app->model.session().set_visible(false);
+    return;
+  }
   g_app->model.session().on_visible(parley::web::now_ms());
   g_app->transport.pump(g_app->model.session(), parley::web::now_ms());
 }

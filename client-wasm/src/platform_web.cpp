@@ -68,7 +68,7 @@ EM_JS(void, js_storage_set, (const char* key, const char* value), {
 
 EM_JS(void, js_install_lifecycle_listeners, (), {
   document.addEventListener("visibilitychange", function() {
-    if (document.visibilityState === "visible") _parley_page_visible();
+    _parley_page_visible(document.visibilityState === "visible" ? 1 : 0);
   });
   window.addEventListener("online", function() { _parley_network(1); });
   window.addEventListener("offline", function() { _parley_network(0); });

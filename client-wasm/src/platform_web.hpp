@@ -22,7 +22,7 @@ void notify_page_ready();         // hides the page's loading indicator
 // The saved session (client::SavedSession as JSON) in localStorage; "" when none.
 std::string load_session();
 void store_session(const std::string& json);
-// 'visibilitychange' (to visible), 'online' and 'offline' call parley_page_visible and
+// 'visibilitychange', 'online' and 'offline' call parley_page_visible and
 // parley_network, exported by main_web.cpp.
 void install_lifecycle_listeners();
 bool navigator_online();

@@ -81,7 +81,27 @@ void Session::set_online(bool online) {
   if (back) retry_now();
 }
 
+void Session::set_typing(bool active, std::int64_t now_ms) {
+  if (active == typing_) return;
+  typing_ = active;
+  if (phase_ != Phase::live) return;
+  write(protocol::Typing{options_.room, "", active});
+  typing_sent_ms_ = now_ms;
+}
+
+// Up-to markers: everything held was delivered; it was read if the user can see it.
+// At most one mark a second.
+void Session::send_marks(std::int64_t now_ms) {
+  const std::uint64_t read = visible_ ? position_ : marked_read_;
+  if (position_ == marked_delivered_ && read == marked_read_) return;
+  marked_delivered_ = position_;
+  marked_read_ = read;
+  write(protocol::Mark{options_.room, marked_delivered_, marked_read_});
+  next_mark_ms_ = now_ms + 1000;
+}
+
 void Session::on_visible(std::int64_t now_ms) {
+  visible_ = true;
   retry_now();
   if (phase_ == Phase::live) {
     write(protocol::Ping{++ping_nonce_});
@@ -172,6 +192,14 @@ void Session::handle(std::int64_t now_ms, protocol::Message&& m) {
     if (c->room == options_.room && accept_position(c->seq)) transcript_.stream_completed(*c);
   } else if (auto* e = std::get_if<protocol::Error>(&m)) {
     on_error(now_ms, *e);
+  } else if (auto* pr = std::get_if<protocol::Present>(&m)) {
+    if (pr->room == options_.room) signals_.set_present(pr->users);
+  } else if (auto* pe = std::get_if<protocol::Presence>(&m)) {
+    if (pe->room == options_.room) signals_.presence(pe->user, pe->online);
+  } else if (auto* t = std::get_if<protocol::Typing>(&m)) {
+    if (t->room == options_.room && t->user != user_) signals_.typing(t->user, t->active, now_ms);
+  } else if (auto* r = std::get_if<protocol::Receipt>(&m)) {
+    if (r->room == options_.room) signals_.receipt(r->user, r->read);
   }
   // Pong needs no handling: any frame proves the connection alive.
 }
@@ -282,6 +310,12 @@ void Session::tick(std::int64_t now_ms) {
         close_and_drop(now_ms, "no answer from the server");
         break;
       }
+      signals_.expire(now_ms);
+      if (typing_ && now_ms - typing_sent_ms_ >= protocol::kTypingExpiryMs / 2) {
+        write(protocol::Typing{options_.room, "", true});
+        typing_sent_ms_ = now_ms;
+      }
+      if (now_ms >= next_mark_ms_) send_marks(now_ms);
       if (resend_at_ms_ != 0 && now_ms >= resend_at_ms_) {
         resend_at_ms_ = 0;
         for (const Entry* e : transcript_.unacknowledged()) write_send(*e);
@@ -334,6 +368,8 @@ void Session::drop(std::int64_t now_ms, std::string_view reason) {
   phase_ = Phase::waiting;
   outbox_.clear();
   resend_at_ms_ = 0;  // joining again resends everything pending anyway
+  signals_.clear();   // the next join brings who is here now
+  typing_ = false;
   dropped_before_ = true;
   disconnect_reason_ = std::string(reason);
   next_attempt_ms_ = now_ms + backoff_.next_delay_ms();

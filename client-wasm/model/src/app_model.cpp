@@ -27,6 +27,7 @@ void AppModel::apply(const Intents& intents) {
   if (intents.message_draft && *intents.message_draft != message_draft_) {
     message_draft_ = *intents.message_draft;
     refusal_.clear();
+    session_.set_typing(!trim(message_draft_).empty(), now_ms_);
   }
   if (intents.dismiss_error) session_.dismiss_error();
   if (intents.retry_now) session_.retry_now();
@@ -39,6 +40,7 @@ void AppModel::apply(const Intents& intents) {
     if (v) {
       message_draft_.clear();
       refusal_.clear();
+      session_.set_typing(false, now_ms_);
     } else {
       refusal_ = v.reason;
     }
@@ -82,9 +84,32 @@ Banner AppModel::banner() const {
   return b;
 }
 
+std::string AppModel::typing_line() const {
+  const auto who = session_.signals().typing_users();
+  if (who.empty()) return {};
+  if (who.size() == 1) return who[0] + " is typing…";
+  if (who.size() == 2) return who[0] + " and " + who[1] + " are typing…";
+  return std::to_string(who.size()) + " people are typing…";
+}
+
+std::string AppModel::online_line() const {
+  const auto who = session_.signals().online();
+  if (who.empty()) return {};
+  return std::to_string(who.size()) + " online";
+}
+
 ViewEntry AppModel::entry(std::size_t index) const {
-  return make_view_entry(session_.transcript().entries().at(index), session_.user(),
+  ViewEntry v = make_view_entry(session_.transcript().entries().at(index), session_.user(),
                          tz_offset_minutes_);
+  if (v.own && v.badge == Badge::sent) {
+    const auto readers = session_.signals().read_by(v.seq, session_.user());
+    if (!readers.empty()) {
+      v.badge = Badge::read;
+      v.badge_text = readers.size() == 1 ? "read by " + readers[0]
+                                         : "read by " + std::to_string(readers.size());
+    }
+  }
+  return v;
 }
 
 }  // namespace parley::client

@@ -40,6 +40,15 @@ std::string snapshot_json(const AppModel& model) {
   out += ",\"reconnect_in_ms\":" + std::to_string(s.reconnect_in_ms(model.now_ms()));
   out += ",\"epoch\":" + json_quote(s.epoch());
   out += ",\"position\":" + std::to_string(s.position());
+  out += ",\"typing\":" + json_quote(model.typing_line());
+  out += ",\"online\":[";
+  bool first_online = true;
+  for (const auto& u : s.signals().online()) {
+    if (!first_online) out += ',';
+    first_online = false;
+    out += json_quote(u);
+  }
+  out += "]";
   out += ",\"has_dropped\":";
   out += s.has_dropped() ? "true" : "false";
   out += ",\"refusal\":" + json_quote(model.refusal());
@@ -54,7 +63,9 @@ std::string snapshot_json(const AppModel& model) {
   }
   out += ",\"entries\":[";
   bool first = true;
+  std::size_t index = 0;
   for (const Entry& e : s.transcript().entries()) {
+    const ViewEntry view = model.entry(index++);
     if (!first) out += ',';
     first = false;
     out += "{\"seq\":" + std::to_string(e.seq);
@@ -65,6 +76,7 @@ std::string snapshot_json(const AppModel& model) {
     out += ",\"delivery\":" + json_quote(to_string(e.delivery));
     out += ",\"client_id\":" + json_quote(e.client_id);
     out += ",\"failure\":" + json_quote(e.failure);
+    out += ",\"badge\":" + json_quote(view.badge_text);
     out += '}';
   }
   out += "]}";

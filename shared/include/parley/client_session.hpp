@@ -26,6 +26,7 @@
 
 #include "parley/backoff.hpp"
 #include "parley/protocol.hpp"
+#include "parley/room_signals.hpp"
 #include "parley/room_transcript.hpp"
 #include "parley/saved_session.hpp"
 #include "parley/validation.hpp"
@@ -67,6 +68,11 @@ class Session {
   // The page became visible again: retry at once, and when connected ping now so a
   // connection that died while hidden is noticed within one heartbeat interval.
   void on_visible(std::int64_t now_ms);
+  // Whether the user can see the transcript (the page is visible): only then do new
+  // messages count as read.
+  void set_visible(bool visible) { visible_ = visible; }
+  // The user is (or stopped) typing a message: tells the room, renewing while it lasts.
+  void set_typing(bool active, std::int64_t now_ms);
 
   // ---- persistence ----
   // The session as it must survive a reload; changes whenever saved_revision() does.
@@ -99,6 +105,7 @@ class Session {
   const std::string& user() const { return user_; }
   const std::string& room() const { return options_.room; }
   const RoomTranscript& transcript() const { return transcript_; }
+  const RoomSignals& signals() const { return signals_; }
   const std::optional<protocol::Error>& last_error() const { return last_error_; }
   const std::string& disconnect_reason() const { return disconnect_reason_; }
   std::uint32_t heartbeat_ms() const { return heartbeat_ms_; }
@@ -119,6 +126,7 @@ class Session {
   bool accept_position(std::uint64_t seq);
   void write_join(std::uint32_t history_limit);
   void changed() { ++saved_revision_; }
+  void send_marks(std::int64_t now_ms);
   void on_error(std::int64_t now_ms, const protocol::Error& e);
   void drop(std::int64_t now_ms, std::string_view reason);
   void close_and_drop(std::int64_t now_ms, std::string_view reason);
@@ -147,6 +155,13 @@ class Session {
   std::int64_t last_frame_ms_ = 0;
   std::int64_t next_ping_ms_ = 0;
   std::int64_t resend_at_ms_ = 0;  // after rate_limited: when to resend pending sends
+  RoomSignals signals_;
+  bool visible_ = true;
+  bool typing_ = false;              // what the room was last told
+  std::int64_t typing_sent_ms_ = 0;
+  std::uint64_t marked_delivered_ = 0;  // markers last sent
+  std::uint64_t marked_read_ = 0;
+  std::int64_t next_mark_ms_ = 0;
   std::uint64_t ping_nonce_ = 0;
   std::vector<std::string> outbox_;
   std::optional<protocol::Error> last_error_;

@@ -42,6 +42,10 @@ class AppModel {
   std::size_t entry_count() const { return session_.transcript().size(); }
   std::uint64_t transcript_revision() const { return session_.transcript().revision(); }
   ViewEntry entry(std::size_t index) const;
+  // "bob is typing…", "" when nobody is.
+  std::string typing_line() const;
+  // "3 online", "" before joining.
+  std::string online_line() const;
 
  private:
   Session session_;

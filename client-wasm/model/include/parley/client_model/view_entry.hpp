@@ -8,7 +8,7 @@
 
 namespace parley::client {
 
-enum class Badge { none, sending, sent, failed, streaming, interrupted, incomplete };
+enum class Badge { none, sending, sent, read, failed, streaming, interrupted, incomplete };
 
 struct ViewEntry {
   std::uint64_t seq = 0;

@@ -1,0 +1,71 @@
+// Two people in two browser contexts: each sees the other online, sees them typing
+// while they type, and sees their own message marked read once the other has it on
+// screen.
+//
+//   node signals.test.mjs --server <parley-server> --web-root <dir> --screenshots <dir>
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import {
+  clickWidget, launchBrowser, nextFrames, signIn, typeText, waitForState,
+} from './lib/browser.mjs';
+import { testOptions } from './lib/options.mjs';
+import { startServer } from './lib/server.mjs';
+
+const opts = testOptions();
+const shot = (page, name) => page.screenshot({ path: join(opts.screenshots, `${name}.png`) });
+
+const work = mkdtempSync(join(tmpdir(), 'parley-signals-'));
+const server = await startServer({ binary: opts.server, webRoot: opts['web-root'],
+                                   db: join(work, 'parley.db') });
+const browser = await launchBrowser();
+
+try {
+  const pages = [];
+  for (const name of ['Dana', 'Eli']) {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    const page = await context.newPage();
+    await signIn(page, server.url, name);
+    pages.push(page);
+  }
+  const [dana, eli] = pages;
+
+  // Presence: each sees both online.
+  await waitForState(dana, (s) => s.online.includes('Eli') && s.online.includes('Dana'),
+                     'Dana sees Eli online');
+  await waitForState(eli, (s) => s.online.length === 2, 'Eli sees two online');
+
+  // Typing: Dana types without sending; Eli sees it, and it ends when she sends.
+  await clickWidget(dana, 'message_input');
+  await typeText(dana, 'are you there');
+  await waitForState(eli, (s) => s.typing === 'Dana is typing…', 'Eli sees Dana typing');
+  await nextFrames(eli, 2);
+  await shot(eli, 's01-dana-typing');
+  await dana.keyboard.press('Enter');
+  await waitForState(eli, (s) => s.typing === '' || s.typing === 'Parley is typing…',
+                     "Dana's typing ended with her message");
+
+  // Read receipt: Eli's page shows the message, so Dana's copy becomes "read by Eli".
+  const read = await waitForState(dana, (s) => s.entries.some(
+    (e) => e.author === 'Dana' && e.text === 'are you there' && e.badge === 'read by Eli'),
+    "Dana's message read by Eli");
+  const mine = read.entries.find((e) => e.text === 'are you there');
+  assert.ok(mine.seq > 0);
+  await waitForState(dana, (s) => s.entries.some((e) => e.kind === 'assistant' &&
+                                                        e.status === 'complete'),
+                     'the reply');
+  await nextFrames(dana, 2);
+  await shot(dana, 's02-read-by-eli');
+
+  // Eli leaves: Dana sees one online.
+  await eli.context().close();
+  await waitForState(dana, (s) => s.online.length === 1 && s.online[0] === 'Dana',
+                     'Eli gone offline');
+  console.log('ok: presence, typing and read receipts crossed between two browsers');
+} finally {
+  await browser.close().catch(() => {});
+  await server.kill().catch(() => {});
+  rmSync(work, { recursive: true, force: true });
+}
