@@ -357,6 +357,13 @@ std::vector<MemberRoom> SqliteHistoryStore::rooms_of(const std::string& user) {
   return out;
 }
 
+std::size_t SqliteHistoryStore::rooms_owned(const std::string& user) {
+  SQLite::Statement s(impl_->db, "SELECT COUNT(*) FROM rooms WHERE owner = ?1 COLLATE NOCASE");
+  s.bind(1, user);
+  s.executeStep();
+  return static_cast<std::size_t>(s.getColumn(0).getInt64());
+}
+
 std::optional<Marks> SqliteHistoryStore::mark(const std::string& room, const std::string& user,
                                              std::uint64_t delivered, std::uint64_t read) {
   return impl_->in_transaction([&]() -> std::optional<Marks> {

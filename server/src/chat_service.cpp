@@ -151,6 +151,14 @@ void ChatService::on_hello(const std::shared_ptr<Subscriber>& peer, PeerState& s
     peer->deliver(error_frame(codes::invalid_name, "that name belongs to the assistant", m.name));
     return;
   }
+  if (users_.connections(m.name).size() >= config_.max_connections_per_user) {
+    peer->deliver(error_frame(codes::limit_exceeded,
+                              m.name + " already has " +
+                                  std::to_string(config_.max_connections_per_user) +
+                                  " connections open; close one first",
+                              m.name));
+    return;
+  }
   state.greeted = true;
   state.user = m.name;
   users_.add(m.name, peer);
@@ -180,7 +188,8 @@ void ChatService::on_join(const std::shared_ptr<Subscriber>& peer, PeerState& st
   history_.post(
       {[this, peer, m, user = state.user](
            history::HistoryStore& store) -> HistoryWorker::Continuation {
-         std::variant<Joined, Error> answer = read_join(store, m, user);
+         std::variant<Joined, Error> answer =
+             read_join(store, m, user, config_.max_rooms_per_user);
          if (auto* refused = std::get_if<Error>(&answer)) {
            return [peer, f = frame_of(*refused)] { peer->deliver(f); };
          }
@@ -221,10 +230,14 @@ void ChatService::on_join(const std::shared_ptr<Subscriber>& peer, PeerState& st
 }
 
 std::variant<Joined, Error> ChatService::read_join(history::HistoryStore& store, const Join& m,
-                                                  const std::string& user) {
+                                                  const std::string& user,
+                                                  std::size_t max_rooms_per_user) {
   auto found = store.find_room(m.room);
   if (!found) {
     // Joining a room that does not exist yet creates it, shared, owned by the joiner.
+    if (store.rooms_owned(user) >= max_rooms_per_user) {
+      return Error{codes::limit_exceeded, "you own the most rooms allowed", m.room, 0};
+    }
     found = store.create_room(m.room, RoomType::shared, user, AssistantMode::always);
     if (!found) found = store.find_room(m.room);
   }

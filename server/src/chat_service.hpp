@@ -49,7 +49,8 @@ class ChatService {
   // Checks access first: an outsider of a private or group room gets not_found.
   static std::variant<protocol::Joined, protocol::Error> read_join(history::HistoryStore& store,
                                                                    const protocol::Join& m,
-                                                                   const std::string& user);
+                                                                   const std::string& user,
+                                                                   std::size_t max_rooms_per_user);
   void on_typing(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                  const protocol::Typing& m);
   void on_mark(const std::shared_ptr<Subscriber>& peer, PeerState& state,

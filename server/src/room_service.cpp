@@ -67,7 +67,14 @@ void RoomService::create(const std::shared_ptr<Subscriber>& peer, const std::str
     peer->deliver(error_of(v.code, v.reason, m.room));
     return;
   }
-  history_.post({[peer, user, m](HistoryStore& store) -> HistoryWorker::Continuation {
+  history_.post({[peer, user, m, max = max_rooms_per_user_](
+                     HistoryStore& store) -> HistoryWorker::Continuation {
+                   if (store.rooms_owned(user) >= max) {
+                     return answer(peer, error_of(codes::limit_exceeded,
+                                                  "you own " + std::to_string(max) +
+                                                      " rooms, the most allowed; delete one first",
+                                                  m.room));
+                   }
                    auto made = store.create_room(m.room, m.room_type, user, m.assistant);
                    return answer(peer, made ? frame_of(details_of(store, *made, MemberRole::owner))
                                             : error_of(codes::conflict,

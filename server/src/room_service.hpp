@@ -19,8 +19,12 @@ namespace parley::server {
 class RoomService {
  public:
   RoomService(HistoryWorker& history, Fanout& fanout, UserDirectory& users,
-              PresenceRegistry& presence)
-      : history_(history), fanout_(fanout), users_(users), presence_(presence) {}
+              PresenceRegistry& presence, std::size_t max_rooms_per_user)
+      : history_(history),
+        fanout_(fanout),
+        users_(users),
+        presence_(presence),
+        max_rooms_per_user_(max_rooms_per_user) {}
 
   // `user` is the sender's accepted name; answers and errors go to `peer`.
   void create(const std::shared_ptr<Subscriber>& peer, const std::string& user,
@@ -45,6 +49,7 @@ class RoomService {
   Fanout& fanout_;
   UserDirectory& users_;
   PresenceRegistry& presence_;
+  std::size_t max_rooms_per_user_;
 };
 
 // The room's details as `store` holds them, with `role` as the asking user's role.

@@ -34,7 +34,8 @@ Server::Server(ServerConfig config)
   assistant_ = std::make_unique<AssistantRunner>(ioc_, *history_, fanout_, live_,
                                                  config_.assistant_delay_ms,
                                                  config_.checkpoint_ms);
-  rooms_ = std::make_unique<RoomService>(*history_, fanout_, users_, presence_);
+  rooms_ = std::make_unique<RoomService>(*history_, fanout_, users_, presence_,
+                                         config_.max_rooms_per_user);
   chat_ = std::make_unique<ChatService>(config_, *history_, fanout_, live_, *assistant_, users_,
                                         *rooms_, presence_);
   ctx_ = std::make_unique<ServerContext>(config_, *chat_, *history_, fanout_, *assistant_);

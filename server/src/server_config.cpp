@@ -31,6 +31,8 @@ constexpr const char* kUsage =
     "  --rate-bytes N            bytes one connection may send per window; 0 = unlimited\n"
     "                            (default 1048576)\n"
     "  --rate-window-ms N        the sliding window of both limits (default 10000)\n"
+    "  --max-connections-per-user N  open connections under one name (default 8)\n"
+    "  --max-rooms-per-user N    rooms one user may own (default 100)\n"
     "  --help                    show this text\n"
     "\n"
     "On start it prints 'parley-server listening on http://HOST:PORT/'.\n"
@@ -70,6 +72,10 @@ ParseOutcome parse_command_line(int argc, char** argv) {
     else if (arg == "--threads") ok = parse_number<unsigned>(value, c.threads, 1, 64);
     else if (arg == "--assistant-delay-ms")
       ok = parse_number<unsigned>(value, c.assistant_delay_ms, 0, 60000);
+    else if (arg == "--max-connections-per-user")
+      ok = parse_number<unsigned>(value, c.max_connections_per_user, 1, 100000);
+    else if (arg == "--max-rooms-per-user")
+      ok = parse_number<unsigned>(value, c.max_rooms_per_user, 1, 1000000);
     else if (arg == "--rate-frames")
       ok = parse_number<std::uint32_t>(value, c.rate_frames, 0, 1'000'000);
     else if (arg == "--rate-bytes")

@@ -25,6 +25,8 @@ struct ServerConfig {
   std::uint32_t rate_frames = 120;
   std::uint64_t rate_bytes = 1024 * 1024;
   std::chrono::milliseconds rate_window{10000};
+  unsigned max_connections_per_user = 8;  // open WebSocket connections under one name
+  unsigned max_rooms_per_user = 100;      // rooms one user owns
 };
 
 // Parses argv. On --help or a bad option, prints to stdout/stderr and returns the exit

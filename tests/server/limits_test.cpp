@@ -13,6 +13,9 @@
 namespace parley::itest {
 namespace {
 
+// Another user can still connect (limits are per user).
+bool bob_free(std::uint16_t port) { return connect_as(port, "bob") != nullptr; }
+
 // A server restarted with the given limit (the harness starts without one).
 void restart_with_limit(ServerProcess& server, std::uint32_t frames, std::uint64_t bytes,
                         int window_ms) {
@@ -71,6 +74,53 @@ TEST(Limits, BytesOverTheWindowAreRefused) {
   EXPECT_EQ(log.errors[0].code, "rate_limited");
   EXPECT_EQ(log.errors[0].ref, "b-2");
   EXPECT_EQ(log.acks.at(0).client_id, "b-1");
+}
+
+TEST(Limits, ConnectionsPerUser) {
+  ServerProcess server;
+  server.stop(SIGTERM);
+  server.set_extra_args({"--max-connections-per-user", "2"});
+  server.start();
+  auto first = connect_as(server.port(), "ann");
+  auto second = connect_as(server.port(), "ANN");  // the same name, another spelling
+  WsClient third(server.port());
+  third.send(protocol::Hello{"ann", "parley-itest/1"});
+  const auto refused = third.read_until<protocol::Error>();
+  EXPECT_EQ(refused.code, "limit_exceeded");
+  EXPECT_EQ(refused.ref, "ann");
+  first.reset();
+  // The close is noticed on the server's side; once it is, ann may connect again.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    third.send(protocol::Hello{"ann", "parley-itest/1"});
+    const protocol::Message m = third.read();
+    if (std::holds_alternative<protocol::Welcome>(m)) break;
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "never accepted after a close";
+    third.send(protocol::Ping{1});  // wait for one round trip before trying again
+    third.read_until<protocol::Pong>();
+  }
+  EXPECT_EQ(bob_free(server.port()), true);
+}
+
+TEST(Limits, RoomsPerUser) {
+  ServerProcess server;
+  server.stop(SIGTERM);
+  server.set_extra_args({"--max-rooms-per-user", "2"});
+  server.start();
+  auto ann = connect_as(server.port(), "ann");
+  for (const char* room : {"one", "two"}) {
+    ann->send(protocol::CreateRoom{room, protocol::RoomType::group, protocol::AssistantMode::off});
+    ann->read_until<protocol::RoomDetails>();
+  }
+  ann->send(protocol::CreateRoom{"three", protocol::RoomType::group, protocol::AssistantMode::off});
+  EXPECT_EQ(ann->read_until<protocol::Error>().code, "limit_exceeded");
+  ann->send(protocol::Join{"three", 0, "", std::nullopt});  // joining would create it
+  EXPECT_EQ(ann->read_until<protocol::Error>().code, "limit_exceeded");
+  join(*ann, "lobby");  // the lobby belongs to nobody: always open
+  ann->send(protocol::DeleteRoom{"one"});
+  ann->read_until<protocol::RoomDeleted>();
+  ann->send(protocol::CreateRoom{"three", protocol::RoomType::group, protocol::AssistantMode::off});
+  EXPECT_EQ(ann->read_until<protocol::RoomDetails>().summary.room, "three");
 }
 
 }  // namespace

@@ -96,6 +96,7 @@ void ServerProcess::start() {
                                    "--rate-frames", std::to_string(rate_frames_),
                                    "--rate-bytes", std::to_string(rate_bytes_),
                                    "--rate-window-ms", std::to_string(rate_window_ms_)};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -50,6 +50,8 @@ class ServerProcess {
   bool running() const { return pid_ > 0; }
   std::uint16_t port() const { return port_; }
   void set_assistant_delay_ms(int ms) { options_.assistant_delay_ms = ms; }
+  // More command-line options for the next start().
+  void set_extra_args(std::vector<std::string> args) { extra_args_ = std::move(args); }
   // The per-connection rate limit for the next start(); tests run without one (0)
   // unless they set it.
   void set_rate_limit(std::uint32_t frames, std::uint64_t bytes, int window_ms) {
@@ -72,6 +74,7 @@ class ServerProcess {
   pid_t pid_ = -1;
   int pidfd_ = -1;
   std::uint16_t port_ = 0;
+  std::vector<std::string> extra_args_;
   std::uint32_t rate_frames_ = 0;
   std::uint64_t rate_bytes_ = 0;
   int rate_window_ms_ = 10000;

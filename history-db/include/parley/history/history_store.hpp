@@ -90,6 +90,8 @@ class HistoryStore {
                                                 const std::string& user) = 0;
   // Owner first, then admins, then members, each by name.
   virtual std::vector<Member> members(const std::string& room) = 0;
+  // How many rooms `user` owns.
+  virtual std::size_t rooms_owned(const std::string& user) = 0;
   // Moves the member's markers forward (never back, never past the head); returns them
   // as stored, or nullopt when `user` is not a member.
   virtual std::optional<Marks> mark(const std::string& room, const std::string& user,

@@ -29,6 +29,7 @@ class SqliteHistoryStore final : public HistoryStore {
                                         const std::string& user) override;
   std::vector<Member> members(const std::string& room) override;
   std::vector<MemberRoom> rooms_of(const std::string& user) override;
+  std::size_t rooms_owned(const std::string& user) override;
   std::optional<Marks> mark(const std::string& room, const std::string& user,
                             std::uint64_t delivered, std::uint64_t read) override;
   AppendResult append(const NewMessage& m) override;
