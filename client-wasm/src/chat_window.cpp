@@ -66,9 +66,16 @@ void ChatWindow::draw(const client::AppModel& model, client::Intents& intents) {
                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                    ImGuiWindowFlags_NoScrollbar);
   draw_header(model, intents);
-  draw_error(model, intents);
 
   const ImGuiStyle& style = ImGui::GetStyle();
+  const float sidebar_w = 15.0f * ImGui::GetFontSize();
+  ImGui::BeginChild("sidebar", ImVec2(sidebar_w, 0), false);
+  sidebar.draw(model, intents, widgets, fonts);
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  draw_error(model, intents);
+
   // The typing line always has its row, so the transcript does not jump when it shows.
   float composer_h = ImGui::GetFrameHeight() + style.ItemSpacing.y * 2 +
                      ImGui::GetTextLineHeightWithSpacing();
@@ -78,6 +85,7 @@ void ChatWindow::draw(const client::AppModel& model, client::Intents& intents) {
   ImGui::EndChild();
 
   draw_composer(model, intents);
+  ImGui::EndGroup();
   ImGui::End();
 }
 
@@ -92,6 +100,11 @@ void ChatWindow::draw_header(const client::AppModel& model, client::Intents& int
   ImGui::SameLine();
   ImGui::AlignTextToFramePadding();
   ImGui::TextColored(p.text_dim, "you are %s", model.session().user().c_str());
+  if (model.session().room() != "lobby") {
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Leave")) intents.leave_room = true;
+    widgets.record("leave_button");
+  }
   if (const std::string online = model.online_line(); !online.empty()) {
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();

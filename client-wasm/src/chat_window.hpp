@@ -1,11 +1,12 @@
-// The chat screen: header with room and connection banner, the transcript, and the
-// message field. Reads the model, returns intents; its own members only remember
+// The chat screen: header with room and connection banner, the room sidebar, the
+// transcript, and the message field. Reads the model, returns intents; its own members only remember
 // presentation (layout cache, scroll following, focus).
 #pragma once
 
 #include <cstdint>
 
 #include "parley/client_model/app_model.hpp"
+#include "room_sidebar.hpp"
 #include "theme.hpp"
 #include "transcript_layout.hpp"
 #include "widget_rects.hpp"
@@ -19,6 +20,7 @@ struct ChatWindow {
   bool focus_input = true;
   std::uint32_t copy_entry = 0;  // the entry whose context menu is open
   WidgetRects widgets;
+  RoomSidebar sidebar;
 
   void draw(const client::AppModel& model, client::Intents& intents);
 

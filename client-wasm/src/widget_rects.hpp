@@ -13,13 +13,13 @@ class WidgetRects {
  public:
   void clear() { rects_.clear(); }
   // Records ImGui's last item under `name`.
-  void record(const char* name);
+  void record(std::string name);
   // {"name":{"x":..,"y":..,"w":..,"h":..},...} in CSS pixels (device pixels / ratio).
   std::string to_json(float pixel_ratio) const;
 
  private:
   struct Rect {
-    const char* name;
+    std::string name;
     ImVec2 min;
     ImVec2 max;
   };

@@ -34,7 +34,8 @@ const char* to_string(ConnectionState s) {
 Session::Session(SessionOptions options, IdGenerator next_id, Random01 random01)
     : options_(std::move(options)),
       next_id_(std::move(next_id)),
-      backoff_(options_.backoff, std::move(random01)) {}
+      backoff_(options_.backoff, std::move(random01)),
+      default_room_(options_.room) {}
 
 validation::Verdict Session::start(std::string_view name) {
   validation::Verdict v = validation::check_name(name);
@@ -81,6 +82,109 @@ void Session::set_online(bool online) {
   if (back) retry_now();
 }
 
+validation::Verdict Session::switch_room(std::string_view room) {
+  validation::Verdict v = validation::check_room(room);
+  if (!v || room == options_.room) return v;
+  if (!transcript_.unacknowledged().empty()) {
+    v.code = codes::forbidden;
+    v.reason = "messages are still being sent in this room";
+    return v;
+  }
+  show_room(std::string(room));
+  return v;
+}
+
+validation::Verdict Session::create_room(std::string_view room, protocol::RoomType type) {
+  validation::Verdict v = validation::check_room(room);
+  if (!v) return v;
+  if (phase_ != Phase::live) {
+    v.code = codes::not_joined;
+    v.reason = "not connected";
+    return v;
+  }
+  creating_ = std::string(room);
+  write(protocol::CreateRoom{creating_, type, protocol::AssistantMode::always});
+  return v;
+}
+
+void Session::leave_room() {
+  if (options_.room == default_room_ || phase_ == Phase::signed_out) return;
+  const std::string room = options_.room;
+  write(protocol::Leave{room});
+  std::erase_if(rooms_, [&](const protocol::RoomSummary& r) { return r.room == room; });
+  show_room(default_room_);
+  std::erase_if(other_positions_, [&](const SavedPosition& p) { return p.room == room; });
+}
+
+void Session::refresh_rooms() { write(protocol::ListRooms{}); }
+
+void Session::show_room(const std::string& room) {
+  if (!epoch_.empty()) {
+    std::erase_if(other_positions_, [&](const SavedPosition& p) { return p.room == options_.room; });
+    other_positions_.push_back({options_.room, epoch_, position_});
+  }
+  options_.room = room;
+  transcript_.clear();
+  signals_.clear();
+  members_.clear();
+  epoch_.clear();
+  position_ = 0;
+  for (auto it = other_positions_.begin(); it != other_positions_.end(); ++it) {
+    if (it->room != room) continue;
+    epoch_ = it->epoch;
+    position_ = it->seq;
+    other_positions_.erase(it);
+    break;
+  }
+  marked_delivered_ = marked_read_ = 0;
+  typing_ = false;
+  changed();
+  if (phase_ == Phase::live || phase_ == Phase::joining) {
+    phase_ = Phase::joining;
+    resume_pages_ = 0;
+    write_join(options_.history_limit);
+  }
+}
+
+void Session::on_room_event(const protocol::Message& m) {
+  if (auto* list = std::get_if<protocol::RoomList>(&m)) {
+    rooms_ = list->rooms;
+  } else if (auto* d = std::get_if<protocol::RoomDetails>(&m)) {
+    if (!creating_.empty() && d->summary.room == creating_) {
+      creating_.clear();
+      show_room(d->summary.room);
+      return;
+    }
+    if (d->summary.room == options_.room) members_ = d->members;
+  } else if (std::holds_alternative<protocol::Left>(m)) {
+    refresh_rooms();
+  } else if (auto* gone = std::get_if<protocol::RoomDeleted>(&m)) {
+    std::erase_if(rooms_, [&](const protocol::RoomSummary& r) { return r.room == gone->room; });
+    std::erase_if(other_positions_, [&](const SavedPosition& p) { return p.room == gone->room; });
+    if (gone->room == options_.room && options_.room != default_room_) {
+      last_error_ = protocol::Error{codes::not_found, "the room #" + gone->room + " was deleted",
+                                    gone->room, 0};
+      epoch_.clear();  // nothing of it is worth remembering
+      show_room(default_room_);
+    }
+  } else if (auto* c = std::get_if<protocol::MemberChanged>(&m)) {
+    const bool me = validation::same_name(c->user, user_);
+    if (me) refresh_rooms();
+    if (me && c->removed && c->room == options_.room && options_.room != default_room_) {
+      last_error_ = protocol::Error{codes::forbidden, "you were removed from #" + c->room,
+                                    c->room, 0};
+      epoch_.clear();
+      show_room(default_room_);
+      return;
+    }
+    if (c->room != options_.room) return;
+    std::erase_if(members_, [&](const protocol::Member& x) {
+      return validation::same_name(x.user, c->user);
+    });
+    if (!c->removed) members_.push_back({c->user, c->role});
+  }
+}
+
 void Session::set_typing(bool active, std::int64_t now_ms) {
   if (active == typing_) return;
   typing_ = active;
@@ -115,7 +219,9 @@ SavedSession Session::saved() const {
   SavedSession out;
   if (phase_ == Phase::signed_out) return out;
   out.user = user_;
+  out.room = options_.room;
   if (!epoch_.empty()) out.positions.push_back({options_.room, epoch_, position_});
+  for (const SavedPosition& p : other_positions_) out.positions.push_back(p);
   for (const Entry* e : transcript_.unacknowledged())
     out.outbox.push_back({options_.room, e->client_id, e->text, e->ts_ms});
   return out;
@@ -124,8 +230,12 @@ SavedSession Session::saved() const {
 bool Session::restore(const SavedSession& saved) {
   if (phase_ != Phase::signed_out || !validation::check_name(saved.user)) return false;
   user_ = saved.user;
+  if (!saved.room.empty()) options_.room = saved.room;
   for (const SavedPosition& p : saved.positions) {
-    if (p.room != options_.room) continue;
+    if (p.room != options_.room) {
+      other_positions_.push_back(p);
+      continue;
+    }
     epoch_ = p.epoch;
     position_ = p.seq;
   }
@@ -192,6 +302,12 @@ void Session::handle(std::int64_t now_ms, protocol::Message&& m) {
     if (c->room == options_.room && accept_position(c->seq)) transcript_.stream_completed(*c);
   } else if (auto* e = std::get_if<protocol::Error>(&m)) {
     on_error(now_ms, *e);
+  } else if (std::holds_alternative<protocol::RoomList>(m) ||
+             std::holds_alternative<protocol::RoomDetails>(m) ||
+             std::holds_alternative<protocol::Left>(m) ||
+             std::holds_alternative<protocol::RoomDeleted>(m) ||
+             std::holds_alternative<protocol::MemberChanged>(m)) {
+    on_room_event(m);
   } else if (auto* pr = std::get_if<protocol::Present>(&m)) {
     if (pr->room == options_.room) signals_.set_present(pr->users);
   } else if (auto* pe = std::get_if<protocol::Presence>(&m)) {
@@ -259,6 +375,9 @@ void Session::on_joined(std::int64_t now_ms, const protocol::Joined& j) {
     return;
   }
   position_ = std::max(position_, j.head_seq);
+  // What the sidebar shows: the rooms (with unread counts) and this room's members.
+  write(protocol::ListRooms{});
+  write(protocol::GetRoom{options_.room});
   if (phase_ != Phase::live) {
     phase_ = Phase::live;
     live_since_ms_ = now_ms;
@@ -270,6 +389,13 @@ void Session::on_joined(std::int64_t now_ms, const protocol::Joined& j) {
 
 void Session::on_error(std::int64_t now_ms, const protocol::Error& e) {
   last_error_ = e;
+  if (e.code == codes::not_found && e.ref == options_.room && phase_ == Phase::joining &&
+      options_.room != default_room_) {
+    // The room is gone or closed to us: back to the default room; the error says why.
+    show_room(default_room_);
+    return;
+  }
+  if (!creating_.empty() && e.ref == creating_) creating_.clear();
   if (phase_ == Phase::handshaking && e.code == codes::invalid_name) {
     // Retrying the same name cannot succeed: back to the sign-in screen.
     close_requested_ = true;

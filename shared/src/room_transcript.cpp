@@ -202,6 +202,11 @@ void RoomTranscript::stream_completed(const protocol::StreamCompleted& c) {
   e->needs_refresh = false;
 }
 
+void RoomTranscript::clear() {
+  ++revision_;
+  entries_.clear();
+}
+
 void RoomTranscript::clear_stored() {
   ++revision_;
   std::erase_if(entries_, [](const Entry& e) { return !e.pending(); });

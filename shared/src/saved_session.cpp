@@ -60,6 +60,7 @@ std::string encode_saved(const SavedSession& s) {
   Json j = Json::object();
   j["v"] = kSavedVersion;
   j["user"] = s.user;
+  j["room"] = s.room;
   Json positions = Json::array();
   for (const SavedPosition& p : s.positions)
     positions.push_back({{"room", p.room}, {"epoch", p.epoch}, {"seq", p.seq}});
@@ -81,6 +82,10 @@ std::optional<SavedSession> decode_saved(std::string_view json) {
   if (!get(j, "v", version) || version != kSavedVersion) return std::nullopt;
   SavedSession s;
   if (!get(j, "user", s.user) || !validation::check_name(s.user)) return std::nullopt;
+  if (j.contains("room") && (!get(j, "room", s.room) ||
+                             (!s.room.empty() && !validation::check_room(s.room)))) {
+    return std::nullopt;
+  }
   const Json* positions = array_at(j, "positions");
   const Json* outbox = array_at(j, "outbox");
   if (positions == nullptr || outbox == nullptr) return std::nullopt;

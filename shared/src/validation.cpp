@@ -1,5 +1,7 @@
 #include "parley/validation.hpp"
 
+#include <cctype>
+
 #include <cstdint>
 #include <utility>
 
@@ -172,6 +174,16 @@ Verdict check_client_id(std::string_view id) {
     }
   }
   return {};
+}
+
+bool same_name(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto x = static_cast<unsigned char>(a[i]);
+    const auto y = static_cast<unsigned char>(b[i]);
+    if (std::tolower(x) != std::tolower(y)) return false;
+  }
+  return true;
 }
 
 }  // namespace parley::validation

@@ -59,10 +59,39 @@ try {
   await nextFrames(dana, 2);
   await shot(dana, 's02-read-by-eli');
 
+  // Rooms: Dana creates a group room from the sidebar; it is invisible to Eli, who was
+  // not invited, even after his own room list is fetched again.
+  await clickWidget(dana, 'new_room_input');
+  await typeText(dana, 'plans');
+  await waitForState(dana, (s) => s.new_room_draft === 'plans', 'the new room name');
+  await clickWidget(dana, 'type_group');
+  await clickWidget(dana, 'create_room_button');
+  const inPlans = await waitForState(dana, (s) => s.room === 'plans' && s.connection === 'connected' &&
+                                             s.rooms.some((r) => r.room === 'plans' && r.type === 'group') &&
+                                             s.members.length > 0,
+                                     'Dana in her new group room');
+  assert.deepEqual(inPlans.members, ['Dana']);
+  await nextFrames(dana, 2);
+  await shot(dana, 's03-group-room');
+  await clickWidget(eli, 'new_room_input');
+  await typeText(eli, 'eli-notes');
+  await clickWidget(eli, 'type_private');
+  await clickWidget(eli, 'create_room_button');
+  const eliRooms = await waitForState(eli, (s) => s.room === 'eli-notes' && s.connection === 'connected' &&
+                                               s.rooms.some((r) => r.room === 'eli-notes'),
+                                      'Eli in his private room, with a fresh room list');
+  assert.ok(!eliRooms.rooms.some((r) => r.room === 'plans'), "Dana's group room is invisible to Eli");
+  // Back to the lobby through the sidebar.
+  await clickWidget(eli, 'room_lobby');
+  await waitForState(eli, (s) => s.room === 'lobby' && s.connection === 'connected' &&
+                                 s.entries.some((e) => e.text === 'are you there'),
+                     'Eli back in the lobby with its history');
+
   // Eli leaves: Dana sees one online.
   await eli.context().close();
-  await waitForState(dana, (s) => s.online.length === 1 && s.online[0] === 'Dana',
-                     'Eli gone offline');
+  await clickWidget(dana, 'room_lobby');
+  await waitForState(dana, (s) => s.room === 'lobby' && s.online.length === 1 &&
+                                  s.online[0] === 'Dana', 'Eli gone offline');
   console.log('ok: presence, typing and read receipts crossed between two browsers');
 } finally {
   await browser.close().catch(() => {});

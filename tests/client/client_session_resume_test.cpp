@@ -203,7 +203,8 @@ TEST(ClientSessionResume, ReloadAfterTheServerStoredTheSendShowsItOnce) {
 }
 
 TEST(SavedSession, RoundTripsAndRefusesAnythingMalformed) {
-  const SavedSession s{"Zoë", {{"lobby", "00ff00ff00ff00ff", 12}}, {{"lobby", "c-1", "héllo", 5}}};
+  const SavedSession s{
+      "Zoë", "team", {{"lobby", "00ff00ff00ff00ff", 12}}, {{"lobby", "c-1", "héllo", 5}}};
   const auto back = decode_saved(encode_saved(s));
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(*back, s);

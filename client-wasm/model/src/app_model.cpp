@@ -30,6 +30,23 @@ void AppModel::apply(const Intents& intents) {
     session_.set_typing(!trim(message_draft_).empty(), now_ms_);
   }
   if (intents.dismiss_error) session_.dismiss_error();
+  if (intents.new_room_draft) new_room_draft_ = *intents.new_room_draft;
+  if (intents.new_room_type) new_room_type_ = *intents.new_room_type;
+  if (intents.create_room && session_.signed_in()) {
+    validation::Verdict v = session_.create_room(trim(new_room_draft_), new_room_type_);
+    if (v) {
+      new_room_draft_.clear();
+      refusal_.clear();
+    } else {
+      refusal_ = v.reason;
+    }
+  }
+  if (intents.switch_room) {
+    validation::Verdict v = session_.switch_room(*intents.switch_room);
+    refusal_ = v ? std::string() : v.reason;
+    if (v) message_draft_.clear();
+  }
+  if (intents.leave_room) session_.leave_room();
   if (intents.retry_now) session_.retry_now();
   if (intents.join && !session_.signed_in()) {
     validation::Verdict v = session_.start(trim(name_draft_));

@@ -49,6 +49,24 @@ std::string snapshot_json(const AppModel& model) {
     out += json_quote(u);
   }
   out += "]";
+  out += ",\"rooms\":[";
+  bool first_room = true;
+  for (const auto& r : s.rooms()) {
+    if (!first_room) out += ',';
+    first_room = false;
+    out += "{\"room\":" + json_quote(r.room) + ",\"type\":" + json_quote(protocol::to_string(r.type)) +
+           ",\"role\":" + json_quote(protocol::to_string(r.role)) +
+           ",\"unread\":" + std::to_string(r.unread) + "}";
+  }
+  out += "],\"members\":[";
+  bool first_member = true;
+  for (const auto& m : s.members()) {
+    if (!first_member) out += ',';
+    first_member = false;
+    out += json_quote(m.user);
+  }
+  out += "]";
+  out += ",\"new_room_draft\":" + json_quote(model.new_room_draft());
   out += ",\"has_dropped\":";
   out += s.has_dropped() ? "true" : "false";
   out += ",\"refusal\":" + json_quote(model.refusal());

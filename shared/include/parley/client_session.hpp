@@ -74,6 +74,21 @@ class Session {
   // The user is (or stopped) typing a message: tells the room, renewing while it lasts.
   void set_typing(bool active, std::int64_t now_ms);
 
+  // ---- rooms ----
+  // Shows another room: resumes it from its remembered position (or its recent history).
+  // Refused while messages of the current room are still being sent.
+  validation::Verdict switch_room(std::string_view room);
+  // Creates a room owned by the user and switches to it once the server made it.
+  validation::Verdict create_room(std::string_view room, protocol::RoomType type);
+  // Gives up membership of the current room and goes back to the default room.
+  void leave_room();
+  // Asks for the room list again (unread counts).
+  void refresh_rooms();
+  // The user's rooms as last listed by the server.
+  const std::vector<protocol::RoomSummary>& rooms() const { return rooms_; }
+  // The current room's members, when known.
+  const std::vector<protocol::Member>& members() const { return members_; }
+
   // ---- persistence ----
   // The session as it must survive a reload; changes whenever saved_revision() does.
   SavedSession saved() const;
@@ -127,6 +142,8 @@ class Session {
   void write_join(std::uint32_t history_limit);
   void changed() { ++saved_revision_; }
   void send_marks(std::int64_t now_ms);
+  void on_room_event(const protocol::Message& m);
+  void show_room(const std::string& room);
   void on_error(std::int64_t now_ms, const protocol::Error& e);
   void drop(std::int64_t now_ms, std::string_view reason);
   void close_and_drop(std::int64_t now_ms, std::string_view reason);
@@ -156,6 +173,11 @@ class Session {
   std::int64_t next_ping_ms_ = 0;
   std::int64_t resend_at_ms_ = 0;  // after rate_limited: when to resend pending sends
   RoomSignals signals_;
+  std::string default_room_;                          // where leaving a room goes back to
+  std::vector<SavedPosition> other_positions_;        // rooms not on screen
+  std::vector<protocol::RoomSummary> rooms_;
+  std::vector<protocol::Member> members_;
+  std::string creating_;                              // a create_room awaiting its answer
   bool visible_ = true;
   bool typing_ = false;              // what the room was last told
   std::int64_t typing_sent_ms_ = 0;

@@ -63,6 +63,8 @@ class RoomTranscript {
 
   // Forget stored messages (the room's epoch changed); pending ones stay.
   void clear_stored();
+  // Forget everything (another room is shown).
+  void clear();
 
   const Entry* find_seq(std::uint64_t seq) const;
   const Entry* find_client_id(std::string_view client_id) const;

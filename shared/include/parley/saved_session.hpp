@@ -28,12 +28,13 @@ struct SavedSend {
 
 struct SavedSession {
   std::string user;
+  std::string room;  // the room on screen ("" = the default)
   std::vector<SavedPosition> positions;
   std::vector<SavedSend> outbox;  // in the order they were written
   friend bool operator==(const SavedSession&, const SavedSession&) = default;
 };
 
-// {"v":1,"user":...,"positions":[{"room","epoch","seq"}],"outbox":[{"room","client_id",
+// {"v":1,"user":...,"room":...,"positions":[{"room","epoch","seq"}],"outbox":[{"room","client_id",
 // "text","ts_ms"}]}
 std::string encode_saved(const SavedSession& s);
 // nullopt when `json` is not a saved session of this version (the client then starts

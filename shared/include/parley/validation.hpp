@@ -22,6 +22,8 @@ struct Verdict {
 };
 
 bool is_valid_utf8(std::string_view s);
+// Names (of users) compare without regard to ASCII case, as the server compares them.
+bool same_name(std::string_view a, std::string_view b);
 
 // 1..32 bytes of UTF-8, no control characters, not only white space; surrounding
 // white space is not allowed.

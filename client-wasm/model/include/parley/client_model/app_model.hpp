@@ -35,6 +35,8 @@ class AppModel {
   Screen screen() const;
   const std::string& name_draft() const { return name_draft_; }
   const std::string& message_draft() const { return message_draft_; }
+  const std::string& new_room_draft() const { return new_room_draft_; }
+  protocol::RoomType new_room_type() const { return new_room_type_; }
   // Why the last Join or Send was refused; "" once the input is accepted or edited.
   const std::string& refusal() const { return refusal_; }
   Banner banner() const;
@@ -53,6 +55,8 @@ class AppModel {
   std::int64_t now_ms_ = 0;
   std::string name_draft_;
   std::string message_draft_;
+  std::string new_room_draft_;
+  protocol::RoomType new_room_type_ = protocol::RoomType::group;
   std::string refusal_;
 };
 

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "parley/protocol.hpp"
+
 namespace parley::client {
 
 struct Intents {
@@ -14,6 +16,11 @@ struct Intents {
   bool send = false;                         // Send pressed (or Enter in the message field)
   bool retry_now = false;
   bool dismiss_error = false;
+  std::optional<std::string> switch_room;    // a room in the sidebar was chosen
+  std::optional<std::string> new_room_draft; // the new-room field was edited
+  std::optional<protocol::RoomType> new_room_type;
+  bool create_room = false;                  // Create pressed (or Enter in the field)
+  bool leave_room = false;
 };
 
 }  // namespace parley::client
