@@ -90,6 +90,15 @@ CREATE INDEX room_members_by_user ON room_members (user);
 ALTER TABLE room_members ADD COLUMN delivered_seq INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE room_members ADD COLUMN read_seq INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    // The built-in account store: names with a slow-KDF password hash and a role.
+    Step{5, R"sql(
+CREATE TABLE accounts (
+  name          TEXT PRIMARY KEY COLLATE NOCASE,
+  password_hash TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('user', 'admin', 'service')),
+  created_ms    INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"},
 };
 
 }  // namespace

@@ -357,6 +357,38 @@ std::vector<MemberRoom> SqliteHistoryStore::rooms_of(const std::string& user) {
   return out;
 }
 
+bool SqliteHistoryStore::create_account(const Account& account) {
+  SQLite::Statement s(impl_->db,
+                      "INSERT INTO accounts (name, password_hash, role, created_ms) "
+                      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO NOTHING");
+  s.bind(1, account.name);
+  s.bind(2, account.password_hash);
+  s.bind(3, account.role);
+  s.bind(4, now_ms());
+  return s.exec() > 0;
+}
+
+std::optional<Account> SqliteHistoryStore::find_account(const std::string& name) {
+  SQLite::Statement s(impl_->db,
+                      "SELECT name, password_hash, role FROM accounts WHERE name = ?1");
+  s.bind(1, name);
+  if (!s.executeStep()) return std::nullopt;
+  return Account{s.getColumn(0).getString(), s.getColumn(1).getString(),
+                 s.getColumn(2).getString()};
+}
+
+std::uint64_t SqliteHistoryStore::account_count() {
+  return static_cast<std::uint64_t>(impl_->db.execAndGet("SELECT COUNT(*) FROM accounts").getInt64());
+}
+
+std::pair<std::uint64_t, std::uint64_t> SqliteHistoryStore::totals() {
+  SQLite::Statement s(impl_->db,
+                      "SELECT (SELECT COUNT(*) FROM rooms), (SELECT COUNT(*) FROM messages)");
+  s.executeStep();
+  return {static_cast<std::uint64_t>(s.getColumn(0).getInt64()),
+          static_cast<std::uint64_t>(s.getColumn(1).getInt64())};
+}
+
 std::size_t SqliteHistoryStore::rooms_owned(const std::string& user) {
   SQLite::Statement s(impl_->db, "SELECT COUNT(*) FROM rooms WHERE owner = ?1 COLLATE NOCASE");
   s.bind(1, user);
@@ -408,6 +440,20 @@ std::vector<ChatMessage> SqliteHistoryStore::after(const std::string& room,
   s.bind(2, to_db(after_seq));
   s.bind(3, std::min(limit, kMaxRowsPerRead));
   return impl_->read_all(s, room);
+}
+
+std::vector<ChatMessage> SqliteHistoryStore::before(const std::string& room,
+                                                    std::uint64_t before_seq,
+                                                    std::uint32_t limit) {
+  SQLite::Statement s(impl_->db,
+                      message_query(std::string("WHERE room_id = ") + kRoomIdByName +
+                                    " AND seq < ?2 ORDER BY seq DESC LIMIT ?3"));
+  s.bind(1, room);
+  s.bind(2, to_db(before_seq));
+  s.bind(3, std::min(limit, kMaxRowsPerRead));
+  auto newest_first = impl_->read_all(s, room);
+  std::reverse(newest_first.begin(), newest_first.end());
+  return newest_first;
 }
 
 std::optional<ChatMessage> SqliteHistoryStore::at(const std::string& room, std::uint64_t seq) {

@@ -54,7 +54,8 @@ Frame error_frame(const char* code, std::string message, std::string ref) {
 
 ChatService::ChatService(const ServerConfig& config, HistoryWorker& history, Fanout& fanout,
                          LiveGenerations& live, AssistantRunner& assistant, UserDirectory& users,
-                         RoomService& rooms, PresenceRegistry& presence)
+                         RoomService& rooms, PresenceRegistry& presence,
+                         const TokenService& tokens)
     : config_(config),
       history_(history),
       fanout_(fanout),
@@ -62,7 +63,8 @@ ChatService::ChatService(const ServerConfig& config, HistoryWorker& history, Fan
       assistant_(assistant),
       users_(users),
       rooms_(rooms),
-      presence_(presence) {}
+      presence_(presence),
+      tokens_(tokens) {}
 
 void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                            std::string_view frame, bool binary) {
@@ -87,6 +89,15 @@ void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& s
   if (auto* hello = std::get_if<Hello>(&msg)) return on_hello(peer, state, *hello);
   if (!state.greeted) {
     peer->deliver(error_frame(codes::hello_required, "the first frame must be hello",
+                              type_name(msg)));
+    return;
+  }
+  if (auto* auth = std::get_if<Auth>(&msg)) return on_auth(peer, state, *auth);
+  if (state.token_expires_at != 0 && TokenService::now_s() >= state.token_expires_at &&
+      !std::holds_alternative<Ping>(msg)) {
+    // Signed in with a token that has run out: nothing but a fresh token (auth) or a
+    // ping is accepted until then; the connection stays open for it.
+    peer->deliver(error_frame(codes::token_expired, "the token has expired; send auth with a new one",
                               type_name(msg)));
     return;
   }
@@ -138,9 +149,27 @@ void ChatService::on_close(const Subscriber* peer, const PeerState& state) {
 }
 
 void ChatService::on_hello(const std::shared_ptr<Subscriber>& peer, PeerState& state,
-                           const Hello& m) {
+                           const Hello& hello) {
   if (state.greeted) {
     peer->deliver(error_frame(codes::unexpected_type, "hello was already accepted", "hello"));
+    return;
+  }
+  Hello m = hello;
+  std::string role = "user";
+  std::int64_t expires_at = 0;
+  if (!m.token.empty()) {
+    // A token decides who the connection is; the name field is only a display wish.
+    const TokenCheck check = tokens_.verify(m.token, TokenService::now_s());
+    if (!check.claims) {
+      peer->deliver(error_frame(check.code, check.reason, "hello"));
+      return;
+    }
+    m.name = check.claims->user;
+    role = check.claims->role;
+    expires_at = check.claims->expires_at;
+  } else if (config_.require_token) {
+    peer->deliver(error_frame(codes::token_missing, "this server needs a token in hello",
+                              "hello"));
     return;
   }
   if (auto v = validation::check_name(m.name); !v) {
@@ -161,6 +190,8 @@ void ChatService::on_hello(const std::shared_ptr<Subscriber>& peer, PeerState& s
   }
   state.greeted = true;
   state.user = m.name;
+  state.role = role;
+  state.token_expires_at = expires_at;
   users_.add(m.name, peer);
   peer->deliver(frame_of(Welcome{m.name, std::string("parley/") + PARLEY_VERSION,
                                  config_.heartbeat_ms,
@@ -267,6 +298,22 @@ std::variant<Joined, Error> ChatService::read_join(history::HistoryStore& store,
   return j;
 }
 
+void ChatService::on_auth(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+                          const Auth& m) {
+  const TokenCheck check = tokens_.verify(m.token, TokenService::now_s());
+  if (!check.claims) {
+    peer->deliver(error_frame(check.code, check.reason, "auth"));
+    return;
+  }
+  if (!validation::same_name(check.claims->user, state.user)) {
+    peer->deliver(error_frame(codes::forbidden, "the token is for another user", "auth"));
+    return;
+  }
+  state.role = check.claims->role;
+  state.token_expires_at = check.claims->expires_at;
+  peer->deliver(frame_of(Authed{state.user, state.role, state.token_expires_at}));
+}
+
 void ChatService::on_typing(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                             const Typing& m) {
   // Only from a connection that is in the room now (a removed member is not).
@@ -305,38 +352,41 @@ void ChatService::on_send(const std::shared_ptr<Subscriber>& peer, PeerState& st
                               m.client_id));
     return;
   }
+  post_message(state.user, m, [peer](const Message& answer) { peer->deliver(frame_of(answer)); });
+}
+
+void ChatService::post_message(const std::string& user, const Send& m,
+                               std::function<void(const Message&)> done) {
   if (auto v = validation::check_client_id(m.client_id); !v) {
-    peer->deliver(error_frame(v.code, v.reason, m.client_id));
-    return;
+    return done(Error{v.code, v.reason, m.client_id, 0});
   }
   if (auto v = validation::check_text(m.text); !v) {
-    peer->deliver(error_frame(v.code, v.reason, m.client_id));
-    return;
+    return done(Error{v.code, v.reason, m.client_id, 0});
   }
-  history::NewMessage row{m.room, state.user, MessageKind::user, m.text, m.client_id, "",
+  history::NewMessage row{m.room, user, MessageKind::user, m.text, m.client_id, "",
                           MessageStatus::complete, now_ms()};
   history_.post(
-      {[this, peer, row](history::HistoryStore& store) -> HistoryWorker::Continuation {
+      {[this, done, row](history::HistoryStore& store) -> HistoryWorker::Continuation {
          // Membership is checked where it is kept, on every send: someone removed from a
          // room (or who left it) cannot post to it through a connection that joined earlier.
          const auto info = store.find_room(row.room);
          if (!info || !store.member_role(row.room, row.author)) {
-           return [peer, f = error_frame(codes::not_joined, "you are not a member of this room",
-                                         row.client_id)] { peer->deliver(f); };
+           return [done, id = row.client_id] {
+             done(Error{codes::not_joined, "you are not a member of this room", id, 0});
+           };
          }
          auto result = store.append(row);
          const bool answer = wants_assistant(info->assistant, row.text);
-         return [this, peer, answer, result = std::move(result)] {
+         return [this, done, answer, result = std::move(result)] {
            auto& msg = result.message;
-           peer->deliver(frame_of(Ack{msg.room, msg.client_id, msg.seq, result.duplicate}));
+           done(Ack{msg.room, msg.client_id, msg.seq, result.duplicate});
            if (result.duplicate) return;
            fanout_.publish(msg.room, frame_of(Posted{msg}));
            if (answer) assistant_.respond(msg);
          };
        },
-       [peer, id = m.client_id](const std::string&) {
-         peer->deliver(error_frame(codes::internal, "the message could not be stored; resend it",
-                                   id));
+       [done, id = m.client_id](const std::string&) {
+         done(Error{codes::internal, "the message could not be stored; resend it", id, 0});
        }});
 }
 

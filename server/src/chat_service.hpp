@@ -3,6 +3,7 @@
 // so nothing here blocks a network thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "peer_state.hpp"
 #include "presence_registry.hpp"
 #include "room_service.hpp"
+#include "token_service.hpp"
 #include "user_directory.hpp"
 #include "server_config.hpp"
 
@@ -25,7 +27,7 @@ class ChatService {
  public:
   ChatService(const ServerConfig& config, HistoryWorker& history, Fanout& fanout,
               LiveGenerations& live, AssistantRunner& assistant, UserDirectory& users,
-              RoomService& rooms, PresenceRegistry& presence);
+              RoomService& rooms, PresenceRegistry& presence, const TokenService& tokens);
 
   // One complete frame from `peer`. `binary` frames are accepted when they hold UTF-8
   // JSON, like text frames.
@@ -35,6 +37,13 @@ class ChatService {
   void on_close(const Subscriber* peer, const PeerState& state);
 
   const ServerConfig& config() const { return config_; }
+
+  // Stores a message from `user` (a member of m.room) and, once it is durable, calls
+  // `done` with its Ack (or an Error), broadcasts it and lets the assistant answer. The
+  // WebSocket send and the REST endpoint both come through here. `done` runs on the
+  // history worker's thread.
+  void post_message(const std::string& user, const protocol::Send& m,
+                    std::function<void(const protocol::Message&)> done);
 
  private:
   // Applies the connection's rate limit; answers rate_limited and returns false when the
@@ -51,6 +60,8 @@ class ChatService {
                                                                    const protocol::Join& m,
                                                                    const std::string& user,
                                                                    std::size_t max_rooms_per_user);
+  void on_auth(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+               const protocol::Auth& m);
   void on_typing(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                  const protocol::Typing& m);
   void on_mark(const std::shared_ptr<Subscriber>& peer, PeerState& state,
@@ -66,6 +77,7 @@ class ChatService {
   UserDirectory& users_;
   RoomService& rooms_;
   PresenceRegistry& presence_;
+  const TokenService& tokens_;
 };
 
 // Whether the assistant answers `text` in a room with this setting.

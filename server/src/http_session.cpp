@@ -4,6 +4,7 @@
 #include <boost/beast/websocket.hpp>
 #include <chrono>
 
+#include "api_router.hpp"
 #include "history_worker.hpp"
 #include "log.hpp"
 #include "static_files.hpp"
@@ -119,6 +120,25 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     return;
   }
   bool keep_alive = req.keep_alive();
+  if (target.starts_with("/api/") && ctx_.api != nullptr) {
+    // Answered later, from whichever thread finishes the work, back on this strand.
+    ApiRequest api{std::string(req.method_string()), std::string(target),
+                   std::string(req[http::field::authorization]), req.body()};
+    ctx_.api->handle(std::move(api), [self = shared_from_this(), version = req.version(),
+                                      keep_alive](ApiResponse r) {
+      net::post(self->stream_.get_executor(), [self, version, keep_alive, r = std::move(r)] {
+        http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+        res.set(http::field::server, "parley/" PARLEY_VERSION);
+        res.set(http::field::content_type, "application/json");
+        res.set(http::field::cache_control, "no-store");
+        res.keep_alive(keep_alive);
+        res.body() = std::move(r.body);
+        res.prepare_payload();
+        self->send(std::move(res), keep_alive);
+      });
+    });
+    return;
+  }
   send(handle(req, ctx_), keep_alive);
 }
 

@@ -2,6 +2,7 @@
 // connection's strand.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <set>
 #include <string>
@@ -13,6 +14,8 @@ namespace parley::server {
 struct PeerState {
   bool greeted = false;  // hello accepted
   std::string user;
+  std::string role = "user";
+  std::int64_t token_expires_at = 0;  // seconds; 0 = signed in without a token
   std::set<std::string, std::less<>> rooms;  // joined rooms
   std::unique_ptr<RateLimiter> limiter;      // made on the first frame
 };

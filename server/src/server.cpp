@@ -4,7 +4,10 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <stdexcept>
 #include <iostream>
 
 #include "log.hpp"
@@ -26,6 +29,16 @@ std::unique_ptr<history::HistoryStore> open_store(const std::string& path) {
   return store;
 }
 
+// The token secret from the environment, or a random one for this run only.
+std::string token_secret(const std::string& env) {
+  if (const char* s = std::getenv(env.c_str()); s != nullptr && std::strlen(s) >= 32) return s;
+  if (std::getenv(env.c_str()) != nullptr) {
+    throw std::runtime_error(env + " holds fewer than 32 bytes; refusing a weak token secret");
+  }
+  log_line(env + " is not set: tokens are signed with a random secret and end with this run");
+  return TokenService::random_secret();
+}
+
 }  // namespace
 
 Server::Server(ServerConfig config)
@@ -36,9 +49,13 @@ Server::Server(ServerConfig config)
                                                  config_.checkpoint_ms);
   rooms_ = std::make_unique<RoomService>(*history_, fanout_, users_, presence_,
                                          config_.max_rooms_per_user);
+  tokens_ = std::make_unique<TokenService>(token_secret(config_.jwt_secret_env), "parley");
   chat_ = std::make_unique<ChatService>(config_, *history_, fanout_, live_, *assistant_, users_,
-                                        *rooms_, presence_);
+                                        *rooms_, presence_, *tokens_);
   ctx_ = std::make_unique<ServerContext>(config_, *chat_, *history_, fanout_, *assistant_);
+  api_ = std::make_unique<ApiRouter>(config_, *history_, *chat_, *tokens_, users_,
+                                     ctx_->connections);
+  ctx_->api = api_.get();
   auto address = net::ip::make_address(config_.host);
   listener_ = std::make_shared<Listener>(ioc_, net::ip::tcp::endpoint{address, config_.port},
                                          *ctx_);

@@ -20,6 +20,8 @@
 #include "room_service.hpp"
 #include "user_directory.hpp"
 #include "server_config.hpp"
+#include "api_router.hpp"
+#include "token_service.hpp"
 #include "server_context.hpp"
 
 namespace parley::server {
@@ -48,7 +50,9 @@ class Server {
   std::unique_ptr<HistoryWorker> history_;
   std::unique_ptr<AssistantRunner> assistant_;
   std::unique_ptr<RoomService> rooms_;
+  std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<ChatService> chat_;
+  std::unique_ptr<ApiRouter> api_;
   std::unique_ptr<ServerContext> ctx_;
   std::shared_ptr<Listener> listener_;
   std::vector<std::thread> threads_;

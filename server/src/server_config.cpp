@@ -33,6 +33,14 @@ constexpr const char* kUsage =
     "  --rate-window-ms N        the sliding window of both limits (default 10000)\n"
     "  --max-connections-per-user N  open connections under one name (default 8)\n"
     "  --max-rooms-per-user N    rooms one user may own (default 100)\n"
+    "  --require-token on|off    hello must carry a token (default off)\n"
+    "  --dev-login on|off        POST /api/v1/token gives a token for a bare name,\n"
+    "                            without a password (default on)\n"
+    "  --open-registration on|off  POST /api/v1/accounts creates accounts (default on)\n"
+    "  --token-ttl-s N           lifetime of issued tokens (default 3600)\n"
+    "  --jwt-secret-env NAME     environment variable holding the token secret, at\n"
+    "                            least 32 bytes (default PARLEY_JWT_SECRET; unset: a\n"
+    "                            random secret, so tokens end with the process)\n"
     "  --help                    show this text\n"
     "\n"
     "On start it prints 'parley-server listening on http://HOST:PORT/'.\n"
@@ -46,6 +54,18 @@ bool parse_number(std::string_view text, T& out, T min, T max) {
     return false;
   out = value;
   return true;
+}
+
+bool parse_switch(std::string_view text, bool& out) {
+  if (text == "on" || text == "true" || text == "1") {
+    out = true;
+    return true;
+  }
+  if (text == "off" || text == "false" || text == "0") {
+    out = false;
+    return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -72,6 +92,12 @@ ParseOutcome parse_command_line(int argc, char** argv) {
     else if (arg == "--threads") ok = parse_number<unsigned>(value, c.threads, 1, 64);
     else if (arg == "--assistant-delay-ms")
       ok = parse_number<unsigned>(value, c.assistant_delay_ms, 0, 60000);
+    else if (arg == "--require-token") ok = parse_switch(value, c.require_token);
+    else if (arg == "--dev-login") ok = parse_switch(value, c.dev_login);
+    else if (arg == "--open-registration") ok = parse_switch(value, c.open_registration);
+    else if (arg == "--token-ttl-s")
+      ok = parse_number<unsigned>(value, c.token_ttl_s, 10, 30 * 24 * 3600);
+    else if (arg == "--jwt-secret-env") c.jwt_secret_env = value;
     else if (arg == "--max-connections-per-user")
       ok = parse_number<unsigned>(value, c.max_connections_per_user, 1, 100000);
     else if (arg == "--max-rooms-per-user")

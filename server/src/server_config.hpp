@@ -27,6 +27,13 @@ struct ServerConfig {
   std::chrono::milliseconds rate_window{10000};
   unsigned max_connections_per_user = 8;  // open WebSocket connections under one name
   unsigned max_rooms_per_user = 100;      // rooms one user owns
+  // Identity. Tokens are HS256 JWTs signed with the secret in the environment variable
+  // named here (a random per-run secret when it is unset).
+  std::string jwt_secret_env = "PARLEY_JWT_SECRET";
+  unsigned token_ttl_s = 3600;
+  bool require_token = false;     // hello must carry a token
+  bool dev_login = true;          // POST /api/v1/token issues a token for a bare name
+  bool open_registration = true;  // POST /api/v1/accounts creates accounts
 };
 
 // Parses argv. On --help or a bad option, prints to stdout/stderr and returns the exit

@@ -15,6 +15,7 @@ namespace parley::server {
 class HistoryWorker;
 class Fanout;
 class AssistantRunner;
+class ApiRouter;
 
 struct ServerContext {
   ServerContext(const ServerConfig& c, ChatService& cs, HistoryWorker& h, Fanout& f,
@@ -26,6 +27,7 @@ struct ServerContext {
   HistoryWorker& history;
   Fanout& fanout;
   AssistantRunner& assistant;
+  ApiRouter* api = nullptr;  // set by the server once made
   SessionRegistry sessions;
   std::atomic<std::size_t> connections{0};
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -262,7 +262,7 @@ void Session::on_connected(std::int64_t now_ms) {
   if (phase_ != Phase::opening) return;
   phase_ = Phase::handshaking;
   last_frame_ms_ = now_ms;
-  write(protocol::Hello{user_, options_.client});
+  write(protocol::Hello{user_, options_.client, ""});
 }
 
 void Session::on_disconnected(std::int64_t now_ms, std::string_view reason) {

@@ -42,6 +42,15 @@ OrderedJson object_of(const ChatMessage& m) {
 void to_json(OrderedJson& j, const Hello& m) {
   j["name"] = m.name;
   j["client"] = m.client;
+  if (!m.token.empty()) j["token"] = m.token;
+}
+
+void to_json(OrderedJson& j, const Auth& m) { j["token"] = m.token; }
+
+void to_json(OrderedJson& j, const Authed& m) {
+  j["user"] = m.user;
+  j["role"] = m.role;
+  j["expires_at"] = m.expires_at;
 }
 
 void to_json(OrderedJson& j, const Join& m) {
@@ -442,7 +451,15 @@ bool Reader::read(const Json& v, ChatMessage& out, const std::string& path) {
 }
 
 bool from_json(Object& o, Hello& m) {
-  return o.required("name", m.name) && o.optional("client", m.client);
+  return o.required("name", m.name) && o.optional("client", m.client) &&
+         o.optional("token", m.token);
+}
+
+bool from_json(Object& o, Auth& m) { return o.required("token", m.token); }
+
+bool from_json(Object& o, Authed& m) {
+  return o.required("user", m.user) && o.required("role", m.role) &&
+         o.required("expires_at", m.expires_at);
 }
 
 bool from_json(Object& o, Join& m) {
@@ -629,6 +646,8 @@ constexpr Decoder kDecoders[] = {
     {"present", &decode_body<Present>},
     {"presence", &decode_body<Presence>},
     {"receipt", &decode_body<Receipt>},
+    {"auth", &decode_body<Auth>},
+    {"authed", &decode_body<Authed>},
 };
 
 DecodeResult refused(const char* code, std::string message, std::string type = {}) {
@@ -638,6 +657,20 @@ DecodeResult refused(const char* code, std::string message, std::string type = {
 }
 
 }  // namespace
+
+std::string json_of(const ChatMessage& m) {
+  return object_of(m).dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+}
+
+std::string json_of(const RoomSummary& m) {
+  return object_of(m).dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+}
+
+std::string json_of(const RoomDetails& m) {
+  OrderedJson j = OrderedJson::object();
+  to_json(j, m);
+  return j.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+}
 
 std::string encode(const Message& m) {
   OrderedJson j = OrderedJson::object();

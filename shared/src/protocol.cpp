@@ -35,6 +35,8 @@ struct TypeName {
   const char* operator()(const Present&) const { return "present"; }
   const char* operator()(const Presence&) const { return "presence"; }
   const char* operator()(const Receipt&) const { return "receipt"; }
+  const char* operator()(const Auth&) const { return "auth"; }
+  const char* operator()(const Authed&) const { return "authed"; }
 };
 
 }  // namespace

@@ -121,6 +121,18 @@ TEST_F(RoomDirectoryTest, MarksMoveForwardOnlyAndUnreadCountsOthersMessages) {
   EXPECT_FALSE(store.mark("nowhere", "bob", 1, 1).has_value());
 }
 
+TEST_F(RoomDirectoryTest, AccountsAreUniqueWithoutCaseAndKeepTheirRole) {
+  EXPECT_TRUE(store.create_account({"Ann", "scrypt$x", "admin"}));
+  EXPECT_FALSE(store.create_account({"ann", "scrypt$y", "user"})) << "the name is taken";
+  const auto found = store.find_account("ANN");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->name, "Ann");
+  EXPECT_EQ(found->password_hash, "scrypt$x");
+  EXPECT_EQ(found->role, "admin");
+  EXPECT_FALSE(store.find_account("bob").has_value());
+  EXPECT_THROW(store.create_account({"eve", "h", "root"}), SQLite::Exception) << "unknown role";
+}
+
 TEST(RoomDirectoryFileTest, RoomsAndMembersSurviveReopening) {
   testing::TempDb db;
   {

@@ -157,7 +157,7 @@ TEST_F(BadInput, MessageBeforeHello) {
   expect_error(carol, "hello_required");
   carol.send(protocol::Join{"lobby", 10, "", std::nullopt});
   expect_error(carol, "hello_required");
-  carol.send(protocol::Hello{"carol", "parley-itest/1"});
+  carol.send(protocol::Hello{"carol", "parley-itest/1", ""});
   EXPECT_EQ(carol.read_until<protocol::Welcome>().user, "carol");
   expect_still_serving(carol);
 }
@@ -167,10 +167,10 @@ TEST_F(BadInput, InvalidNames) {
   for (const std::string& name : {""s, " padded "s, "Parley"s, std::string(33, 'n'),
                                  "bell\x07"s}) {
     SCOPED_TRACE("name '" + name + "'");
-    carol.send(protocol::Hello{name, "parley-itest/1"});
+    carol.send(protocol::Hello{name, "parley-itest/1", ""});
     expect_error(carol, "invalid_name");
   }
-  carol.send(protocol::Hello{"carol", "parley-itest/1"});
+  carol.send(protocol::Hello{"carol", "parley-itest/1", ""});
   EXPECT_EQ(carol.read_until<protocol::Welcome>().user, "carol");
   expect_still_serving(carol);
 }

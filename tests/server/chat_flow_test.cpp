@@ -34,7 +34,7 @@ bool has_posted_or_started(const std::vector<protocol::Message>& frames) {
 TEST(ChatFlow, HelloIsWelcomedAndPingsAreAnswered) {
   ServerProcess server;
   WsClient client(server.port());
-  client.send(protocol::Hello{"dana", "parley-itest/1"});
+  client.send(protocol::Hello{"dana", "parley-itest/1", ""});
   const protocol::Message first = client.read();
   const auto* welcome = std::get_if<protocol::Welcome>(&first);
   ASSERT_NE(welcome, nullptr) << describe(first);

@@ -84,7 +84,7 @@ TEST(Limits, ConnectionsPerUser) {
   auto first = connect_as(server.port(), "ann");
   auto second = connect_as(server.port(), "ANN");  // the same name, another spelling
   WsClient third(server.port());
-  third.send(protocol::Hello{"ann", "parley-itest/1"});
+  third.send(protocol::Hello{"ann", "parley-itest/1", ""});
   const auto refused = third.read_until<protocol::Error>();
   EXPECT_EQ(refused.code, "limit_exceeded");
   EXPECT_EQ(refused.ref, "ann");
@@ -92,7 +92,7 @@ TEST(Limits, ConnectionsPerUser) {
   // The close is noticed on the server's side; once it is, ann may connect again.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   for (;;) {
-    third.send(protocol::Hello{"ann", "parley-itest/1"});
+    third.send(protocol::Hello{"ann", "parley-itest/1", ""});
     const protocol::Message m = third.read();
     if (std::holds_alternative<protocol::Welcome>(m)) break;
     // Each refusal is a full round trip, so this waits on the server, not on a clock.

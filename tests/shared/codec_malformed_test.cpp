@@ -162,7 +162,7 @@ INSTANTIATE_TEST_SUITE_P(Table, MalformedFrame, testing::ValuesIn(malformed_fram
 // Fields that may be left out, per wire type; every other field is required.
 const std::vector<std::string>& optional_fields(const std::string& type) {
   static const std::map<std::string, std::vector<std::string>> table = {
-      {"hello", {"client"}},
+      {"hello", {"client", "token"}},
       {"join", {"history_limit", "epoch", "after_seq"}},
       {"joined", {"resume", "more"}},
       {"create_room", {"room_type", "assistant"}},

@@ -90,8 +90,10 @@ inline std::vector<Message> all() {
   constexpr auto u32_max = std::numeric_limits<std::uint32_t>::max();
   constexpr auto i64_min = std::numeric_limits<std::int64_t>::min();
   return {
-      Hello{.name = "Zoë", .client = "parley-web/0.1"},
-      Hello{.name = "Ann", .client = ""},
+      Hello{.name = "Zoë", .client = "parley-web/0.1", .token = ""},
+      Hello{.name = "Ann", .client = "", .token = "eyJhbGciOiJIUzI1NiJ9.e30.c2ln"},
+      Auth{.token = "eyJhbGciOiJIUzI1NiJ9.e30.c2ln"},
+      Authed{.user = "Ann", .role = "user", .expires_at = 1'800'000'000},
       Join{.room = "lobby", .history_limit = 50, .epoch = "", .after_seq = std::nullopt},
       Join{.room = "dev-ops_2", .history_limit = 0, .epoch = "", .after_seq = std::nullopt},
       Join{.room = "x", .history_limit = u32_max, .epoch = "", .after_seq = std::nullopt},

@@ -54,7 +54,8 @@ TEST(TypeName, EveryAlternativeHasItsOwnTag) {
                                          "leave", "delete_room", "list_rooms", "get_room",
                                          "invite", "remove_member", "set_assistant", "room",
                                          "rooms", "left", "room_deleted", "member", "typing",
-                                         "mark", "present", "presence", "receipt"}));
+                                         "mark", "present", "presence", "receipt", "auth",
+                                         "authed"}));
   EXPECT_EQ(tags.size(), std::variant_size_v<Message>) << "a sample of every alternative";
 }
 
@@ -143,7 +144,7 @@ TEST(Decode, FillsDefaultsForOmittedOptionalFields) {
                            .resume = Resume::none,
                            .more = false}));
   EXPECT_EQ(decoded(R"({"v":1,"type":"hello","name":"Ann"})"),
-            Message(Hello{.name = "Ann", .client = ""}));
+            Message(Hello{.name = "Ann", .client = "", .token = ""}));
   EXPECT_EQ(decoded(R"({"v":1,"type":"ack","room":"r","client_id":"c","seq":2})"),
             Message(Ack{.room = "r", .client_id = "c", .seq = 2, .duplicate = false}));
   EXPECT_EQ(decoded(R"({"v":1,"type":"error","code":"internal"})"),

@@ -28,6 +28,12 @@ struct DecodeResult {
 // One JSON object, compact, with "v" and "type" first.
 std::string encode(const Message& m);
 
+// The JSON object of a value as it appears inside frames, for other carriers of the same
+// data (the REST API).
+std::string json_of(const ChatMessage& m);
+std::string json_of(const RoomSummary& m);
+std::string json_of(const RoomDetails& m);
+
 // Parses one frame. Unknown fields are ignored (forward compatibility); unknown types,
 // missing required fields and mistyped fields are errors.
 DecodeResult decode(std::string_view text);

@@ -79,6 +79,9 @@ struct RoomSummary {
 struct Hello {
   std::string name;
   std::string client;  // free-form client description, e.g. "parley-web/0.1"
+  // A signed access token (POST /api/v1/token). When given, the connection is the
+  // token's user and `name` is ignored; when the server requires tokens it must be given.
+  std::string token;
   friend bool operator==(const Hello&, const Hello&) = default;
 };
 
@@ -179,6 +182,13 @@ struct Mark {
   std::uint64_t delivered = 0;
   std::uint64_t read = 0;
   friend bool operator==(const Mark&, const Mark&) = default;
+};
+
+// Replaces the connection's token with a fresh one for the same user, without
+// reconnecting. Answered with Authed.
+struct Auth {
+  std::string token;
+  friend bool operator==(const Auth&, const Auth&) = default;
 };
 
 // Application-level heartbeat; the server answers with Pong carrying the same nonce.
@@ -290,6 +300,14 @@ struct Pong {
   friend bool operator==(const Pong&, const Pong&) = default;
 };
 
+// The connection's token was accepted (answer to Auth).
+struct Authed {
+  std::string user;
+  std::string role;
+  std::int64_t expires_at = 0;  // seconds since the Unix epoch
+  friend bool operator==(const Authed&, const Authed&) = default;
+};
+
 // A room's settings and members (wire type "room"): the answer to CreateRoom, GetRoom,
 // SetAssistant, Invite and RemoveMember.
 struct RoomDetails {
@@ -355,7 +373,8 @@ using Message =
     std::variant<Hello, Join, Send, Ping, Welcome, Joined, Ack, Posted, StreamStarted,
                  StreamDelta, StreamCompleted, Error, Pong, CreateRoom, Leave, DeleteRoom,
                  ListRooms, GetRoom, Invite, RemoveMember, SetAssistant, RoomDetails, RoomList,
-                 Left, RoomDeleted, MemberChanged, Typing, Mark, Present, Presence, Receipt>;
+                 Left, RoomDeleted, MemberChanged, Typing, Mark, Present, Presence, Receipt,
+                 Auth, Authed>;
 
 // The wire tag of each alternative ("hello", "join", "send", "ping", "welcome",
 // "joined", "ack", "message", "stream_started", "stream_delta", "stream_completed",

@@ -6,7 +6,7 @@ namespace parley::itest {
 
 std::unique_ptr<WsClient> connect_as(std::uint16_t port, const std::string& name) {
   auto client = std::make_unique<WsClient>(port);
-  client->send(protocol::Hello{name, "parley-itest/1"});
+  client->send(protocol::Hello{name, "parley-itest/1", ""});
   const protocol::Welcome welcome = client->read_until<protocol::Welcome>();
   if (welcome.user != name) {
     throw HarnessError("welcome names '" + welcome.user + "', expected '" + name + "'");

@@ -41,6 +41,12 @@ struct MemberRoom {
   std::uint64_t unread = 0;  // shown messages by others after read_seq
 };
 
+struct Account {
+  std::string name;
+  std::string password_hash;
+  std::string role;  // "user", "admin" or "service"
+};
+
 struct Marks {
   std::uint64_t delivered = 0;
   std::uint64_t read = 0;
@@ -90,6 +96,14 @@ class HistoryStore {
                                                 const std::string& user) = 0;
   // Owner first, then admins, then members, each by name.
   virtual std::vector<Member> members(const std::string& room) = 0;
+  // ---- accounts ----
+  // Creates the account; false when the name (compared without case) is taken.
+  virtual bool create_account(const Account& account) = 0;
+  virtual std::optional<Account> find_account(const std::string& name) = 0;
+  virtual std::uint64_t account_count() = 0;
+  // Counts for the stats endpoint: rooms and stored events.
+  virtual std::pair<std::uint64_t, std::uint64_t> totals() = 0;
+
   // How many rooms `user` owns.
   virtual std::size_t rooms_owned(const std::string& user) = 0;
   // Moves the member's markers forward (never back, never past the head); returns them
@@ -121,6 +135,9 @@ class HistoryStore {
   // Up to `limit` messages with seq > after_seq, ascending.
   virtual std::vector<ChatMessage> after(const std::string& room, std::uint64_t after_seq,
                                          std::uint32_t limit) = 0;
+  // The newest `limit` messages with seq < before_seq, ascending.
+  virtual std::vector<ChatMessage> before(const std::string& room, std::uint64_t before_seq,
+                                          std::uint32_t limit) = 0;
   virtual std::optional<ChatMessage> at(const std::string& room, std::uint64_t seq) = 0;
 
   // Ends every reply still `streaming` as `interrupted`, keeping the text checkpointed

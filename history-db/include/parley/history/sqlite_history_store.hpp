@@ -30,6 +30,10 @@ class SqliteHistoryStore final : public HistoryStore {
   std::vector<Member> members(const std::string& room) override;
   std::vector<MemberRoom> rooms_of(const std::string& user) override;
   std::size_t rooms_owned(const std::string& user) override;
+  bool create_account(const Account& account) override;
+  std::optional<Account> find_account(const std::string& name) override;
+  std::uint64_t account_count() override;
+  std::pair<std::uint64_t, std::uint64_t> totals() override;
   std::optional<Marks> mark(const std::string& room, const std::string& user,
                             std::uint64_t delivered, std::uint64_t read) override;
   AppendResult append(const NewMessage& m) override;
@@ -41,6 +45,8 @@ class SqliteHistoryStore final : public HistoryStore {
   std::vector<ChatMessage> recent(const std::string& room, std::uint32_t limit) override;
   std::vector<ChatMessage> after(const std::string& room, std::uint64_t after_seq,
                                  std::uint32_t limit) override;
+  std::vector<ChatMessage> before(const std::string& room, std::uint64_t before_seq,
+                                  std::uint32_t limit) override;
   std::optional<ChatMessage> at(const std::string& room, std::uint64_t seq) override;
   std::size_t interrupt_streaming() override;
   void batch(const std::function<void()>& work) override;

@@ -1,0 +1,324 @@
+#include "api_router.hpp"
+
+#include <boost/asio/post.hpp>
+#include <charconv>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "builtin_assistant.hpp"
+#include "parley/codec.hpp"
+#include "parley/error_codes.hpp"
+#include "parley/validation.hpp"
+#include "password_hasher.hpp"
+#include "room_access.hpp"
+#include "room_service.hpp"
+
+namespace parley::server {
+namespace {
+
+namespace codes = parley::error_codes;
+using Json = nlohmann::json;
+using protocol::MemberRole;
+
+ApiResponse json_error(unsigned status, const char* code, const std::string& message) {
+  Json j{{"error", {{"code", code}, {"message", message}}}};
+  return {status, j.dump()};
+}
+
+// The HTTP status for a protocol error code.
+unsigned status_of(const std::string& code) {
+  if (code == codes::not_found) return 404;
+  if (code == codes::forbidden || code == codes::not_joined) return 403;
+  if (code == codes::conflict) return 409;
+  if (code == codes::rate_limited) return 429;
+  if (code == codes::internal) return 500;
+  if (code.starts_with("token_") || code == codes::bad_credentials) return 401;
+  return 400;
+}
+
+std::optional<Json> parse_object(const std::string& body) {
+  Json j = Json::parse(body, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  return j;
+}
+
+std::string string_field(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// "a=1&b=2" -> value of `key`, as an unsigned number.
+std::optional<std::uint64_t> query_number(std::string_view query, std::string_view key) {
+  std::size_t pos = 0;
+  while (pos <= query.size()) {
+    const auto amp = query.find('&', pos);
+    const auto part = query.substr(pos, amp == std::string_view::npos ? amp : amp - pos);
+    const auto eq = part.find('=');
+    if (eq != std::string_view::npos && part.substr(0, eq) == key) {
+      std::uint64_t v = 0;
+      const auto value = part.substr(eq + 1);
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+      if (ec == std::errc{} && end == value.data() + value.size()) return v;
+      return std::nullopt;
+    }
+    if (amp == std::string_view::npos) break;
+    pos = amp + 1;
+  }
+  return std::nullopt;
+}
+
+// A name no account or token may have.
+std::optional<ApiResponse> refuse_name(const std::string& name) {
+  if (auto v = validation::check_name(name); !v) return json_error(400, v.code, v.reason);
+  if (validation::same_name(name, BuiltinAssistant::kName))
+    return json_error(400, codes::invalid_name, "that name belongs to the assistant");
+  return std::nullopt;
+}
+
+std::string token_json(const std::string& token, const TokenClaims& c) {
+  return Json{{"token", token}, {"user", c.user}, {"role", c.role}, {"expires_at", c.expires_at}}
+      .dump();
+}
+
+}  // namespace
+
+ApiRouter::ApiRouter(const ServerConfig& config, HistoryWorker& history, ChatService& chat,
+                     const TokenService& tokens, const UserDirectory& users,
+                     const std::atomic<std::size_t>& connections)
+    : config_(config),
+      history_(history),
+      chat_(chat),
+      tokens_(tokens),
+      users_(users),
+      connections_(connections) {}
+
+ApiRouter::~ApiRouter() { kdf_.join(); }
+
+void ApiRouter::handle(ApiRequest req, Reply reply) {
+  std::string_view target = req.target;
+  std::string_view query;
+  if (auto q = target.find('?'); q != std::string_view::npos) {
+    query = target.substr(q + 1);
+    target = target.substr(0, q);
+  }
+  if (target == "/api/v1/token") {
+    if (req.method != "POST") return reply(json_error(405, "bad_method", "use POST"));
+    return issue_token(req.body, std::move(reply));
+  }
+  if (target == "/api/v1/accounts") {
+    if (req.method != "POST") return reply(json_error(405, "bad_method", "use POST"));
+    return create_account(req.body, std::move(reply));
+  }
+  // Everything else needs a bearer token.
+  std::string_view auth = req.authorization;
+  if (!auth.starts_with("Bearer ")) {
+    return reply(json_error(401, codes::token_missing, "Authorization: Bearer <token> needed"));
+  }
+  const TokenCheck check = tokens_.verify(auth.substr(7), TokenService::now_s());
+  if (!check.claims) return reply(json_error(401, check.code, check.reason));
+  const TokenClaims& who = *check.claims;
+
+  if (target == "/api/v1/stats") return stats(who, std::move(reply));
+  if (target == "/api/v1/rooms") {
+    if (req.method != "GET") return reply(json_error(405, "bad_method", "use GET"));
+    return list_rooms(who, std::move(reply));
+  }
+  constexpr std::string_view kRooms = "/api/v1/rooms/";
+  if (target.starts_with(kRooms)) {
+    std::string_view rest = target.substr(kRooms.size());
+    const auto slash = rest.find('/');
+    const std::string room(rest.substr(0, slash));
+    if (auto v = validation::check_room(room); !v) return reply(json_error(400, v.code, v.reason));
+    if (slash == std::string_view::npos) {
+      if (req.method != "GET") return reply(json_error(405, "bad_method", "use GET"));
+      return room_details(who, room, std::move(reply));
+    }
+    if (rest.substr(slash) == "/messages") {
+      if (req.method == "GET") return messages(who, room, query, std::move(reply));
+      if (req.method == "POST") return post_message(who, room, req.body, std::move(reply));
+      return reply(json_error(405, "bad_method", "use GET or POST"));
+    }
+  }
+  reply(json_error(404, codes::not_found, "no such endpoint"));
+}
+
+void ApiRouter::issue_token(const std::string& body, Reply reply) {
+  const auto j = parse_object(body);
+  if (!j) return reply(json_error(400, codes::bad_json, "the body must be a JSON object"));
+  const std::string name = string_field(*j, "name");
+  const std::string password = string_field(*j, "password");
+  if (auto refused = refuse_name(name)) return reply(*refused);
+  const auto ttl = std::chrono::seconds(config_.token_ttl_s);
+  history_.post({[this, name, password, ttl, reply](
+                     history::HistoryStore& store) -> HistoryWorker::Continuation {
+                   auto account = store.find_account(name);
+                   return [this, name, password, ttl, reply, account = std::move(account)] {
+                     if (!account) {
+                       // No account under that name: a bare-name token, if allowed. A
+                       // registered name can never be had without its password.
+                       if (!config_.dev_login || !password.empty()) {
+                         return reply(json_error(401, codes::bad_credentials,
+                                                 "unknown name or wrong password"));
+                       }
+                       TokenClaims c{name, "user", TokenService::now_s(), 0};
+                       const std::string t = tokens_.issue(name, "user", ttl, c.issued_at);
+                       c.expires_at = c.issued_at + ttl.count();
+                       return reply({200, token_json(t, c)});
+                     }
+                     // The slow part runs on its own thread.
+                     boost::asio::post(kdf_, [this, password, ttl, reply, account] {
+                       if (!verify_password(password, account->password_hash)) {
+                         return reply(json_error(401, codes::bad_credentials,
+                                                 "unknown name or wrong password"));
+                       }
+                       TokenClaims c{account->name, account->role, TokenService::now_s(), 0};
+                       const std::string t = tokens_.issue(c.user, c.role, ttl, c.issued_at);
+                       c.expires_at = c.issued_at + ttl.count();
+                       reply({200, token_json(t, c)});
+                     });
+                   };
+                 },
+                 [reply](const std::string&) {
+                   reply(json_error(500, codes::internal, "could not read the accounts"));
+                 }});
+}
+
+void ApiRouter::create_account(const std::string& body, Reply reply) {
+  if (!config_.open_registration) {
+    return reply(json_error(403, codes::forbidden, "this server does not take registrations"));
+  }
+  const auto j = parse_object(body);
+  if (!j) return reply(json_error(400, codes::bad_json, "the body must be a JSON object"));
+  const std::string name = string_field(*j, "name");
+  const std::string password = string_field(*j, "password");
+  if (auto refused = refuse_name(name)) return reply(*refused);
+  if (password.size() < 8 || password.size() > 1024) {
+    return reply(json_error(400, codes::bad_field, "password: 8 to 1024 bytes"));
+  }
+  boost::asio::post(kdf_, [this, name, password, reply] {
+    const std::string hash = hash_password(password);
+    history_.post({[name, hash, reply](history::HistoryStore& store) -> HistoryWorker::Continuation {
+                     // The first account of a server administers it.
+                     const std::string role = store.account_count() == 0 ? "admin" : "user";
+                     const bool made = store.create_account({name, hash, role});
+                     return [reply, made, name, role] {
+                       if (!made) {
+                         return reply(json_error(409, codes::conflict, "that name is taken"));
+                       }
+                       reply({201, Json{{"user", name}, {"role", role}}.dump()});
+                     };
+                   },
+                   [reply](const std::string&) {
+                     reply(json_error(500, codes::internal, "the account was not stored"));
+                   }});
+  });
+}
+
+void ApiRouter::list_rooms(const TokenClaims& who, Reply reply) {
+  history_.post({[user = who.user, reply](history::HistoryStore& store) -> HistoryWorker::Continuation {
+                   std::string body = "{\"rooms\":[";
+                   bool first = true;
+                   for (const auto& r : store.rooms_of(user)) {
+                     auto s = summary_of(r.room, r.role);
+                     s.read_seq = r.read_seq;
+                     s.unread = r.unread;
+                     if (!first) body += ',';
+                     first = false;
+                     body += protocol::json_of(s);
+                   }
+                   body += "]}";
+                   return [reply, body] { reply({200, body}); };
+                 },
+                 [reply](const std::string&) {
+                   reply(json_error(500, codes::internal, "could not list the rooms"));
+                 }});
+}
+
+void ApiRouter::room_details(const TokenClaims& who, const std::string& room, Reply reply) {
+  history_.post({[user = who.user, room, reply](history::HistoryStore& store) -> HistoryWorker::Continuation {
+                   const auto info = store.find_room(room);
+                   const auto role = info ? store.member_role(room, user) : std::nullopt;
+                   if (!info || !access::may_see(info->type, role)) {
+                     return [reply] { reply(json_error(404, codes::not_found, "no such room")); };
+                   }
+                   std::string body = protocol::json_of(
+                       details_of(store, *info, role.value_or(MemberRole::member)));
+                   return [reply, body] { reply({200, body}); };
+                 },
+                 [reply](const std::string&) {
+                   reply(json_error(500, codes::internal, "could not read the room"));
+                 }});
+}
+
+void ApiRouter::messages(const TokenClaims& who, const std::string& room, std::string_view query,
+                         Reply reply) {
+  const auto limit = query_number(query, "limit").value_or(50);
+  if (limit == 0 || limit > validation::kMaxHistoryLimit) {
+    return reply(json_error(400, codes::bad_field, "limit: 1 to 200"));
+  }
+  const auto after = query_number(query, "after");
+  const auto before = query_number(query, "before");
+  history_.post({[user = who.user, room, after, before, limit, reply](
+                     history::HistoryStore& store) -> HistoryWorker::Continuation {
+                   const auto info = store.find_room(room);
+                   const auto role = info ? store.member_role(room, user) : std::nullopt;
+                   if (!info || !access::may_enter(info->type, role) ||
+                       (!role && info->type != protocol::RoomType::shared)) {
+                     return [reply] { reply(json_error(404, codes::not_found, "no such room")); };
+                   }
+                   const auto n = static_cast<std::uint32_t>(limit);
+                   const auto page = after    ? store.after(room, *after, n)
+                                     : before ? store.before(room, *before, n)
+                                              : store.recent(room, n);
+                   std::string body = "{\"room\":" + Json(room).dump() +
+                                      ",\"epoch\":" + Json(info->epoch).dump() +
+                                      ",\"head_seq\":" + std::to_string(info->head_seq) +
+                                      ",\"messages\":[";
+                   for (std::size_t i = 0; i < page.size(); ++i) {
+                     if (i > 0) body += ',';
+                     body += protocol::json_of(page[i]);
+                   }
+                   body += "]}";
+                   return [reply, body] { reply({200, body}); };
+                 },
+                 [reply](const std::string&) {
+                   reply(json_error(500, codes::internal, "could not read the history"));
+                 }});
+}
+
+void ApiRouter::post_message(const TokenClaims& who, const std::string& room,
+                             const std::string& body, Reply reply) {
+  const auto j = parse_object(body);
+  if (!j) return reply(json_error(400, codes::bad_json, "the body must be a JSON object"));
+  protocol::Send send{room, string_field(*j, "client_id"), string_field(*j, "text")};
+  chat_.post_message(who.user, send, [reply](const protocol::Message& answer) {
+    if (const auto* ack = std::get_if<protocol::Ack>(&answer)) {
+      return reply({ack->duplicate ? 200u : 201u,
+                    Json{{"room", ack->room},
+                         {"client_id", ack->client_id},
+                         {"seq", ack->seq},
+                         {"duplicate", ack->duplicate}}
+                        .dump()});
+    }
+    const auto& e = std::get<protocol::Error>(answer);
+    reply(json_error(status_of(e.code), e.code.c_str(), e.message));
+  });
+}
+
+void ApiRouter::stats(const TokenClaims& who, Reply reply) {
+  if (who.role != "admin") return reply(json_error(403, codes::forbidden, "admins only"));
+  history_.post({[this, reply](history::HistoryStore& store) -> HistoryWorker::Continuation {
+                   const auto [rooms, events] = store.totals();
+                   std::string body = Json{{"connections", connections_.load()},
+                                           {"users_online", users_.user_count()},
+                                           {"rooms", rooms},
+                                           {"events", events}}
+                                          .dump();
+                   return [reply, body] { reply({200, body}); };
+                 },
+                 [reply](const std::string&) {
+                   reply(json_error(500, codes::internal, "could not count"));
+                 }});
+}
+
+}  // namespace parley::server

@@ -1,0 +1,252 @@
+#!/usr/bin/python3
+"""Tokens, accounts and the REST API, from Python: the second-language client.
+
+Usage: test_api.py PATH/TO/parley-server
+
+Tokens are also minted here with the standard library (HMAC-SHA256), the way an outside
+system holding the secret would, including broken ones: expired, tampered, alg none,
+HS512, another issuer.
+"""
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+import websockets
+
+DEADLINE = 10.0
+SECRET = "an-example-secret-of-at-least-32-bytes!"
+LISTENING = re.compile(r"parley-server listening on http://127\.0\.0\.1:(\d+)/")
+
+
+def b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def mint(sub, role="user", exp_in=600, alg="HS256", iss="parley", secret=SECRET):
+    header = b64(json.dumps({"alg": alg, "typ": "JWT"}).encode())
+    now = int(time.time())
+    payload = b64(json.dumps({"iss": iss, "sub": sub, "role": role, "iat": now,
+                              "exp": now + exp_in}).encode())
+    signing = f"{header}.{payload}".encode()
+    if alg == "none":
+        return f"{header}.{payload}."
+    digest = hashlib.sha512 if alg == "HS512" else hashlib.sha256
+    sig = b64(hmac.new(secret.encode(), signing, digest).digest())
+    return f"{header}.{payload}.{sig}"
+
+
+class Server:
+    def __init__(self, binary, *extra):
+        self.binary, self.extra = binary, extra
+        self.dir = Path(tempfile.mkdtemp(prefix="parley-api-"))
+        (self.dir / "web").mkdir()
+        (self.dir / "web" / "index.html").write_text("<!doctype html><title>t</title>\n")
+
+    async def __aenter__(self):
+        env = dict(os.environ, PARLEY_JWT_SECRET=SECRET)
+        self.proc = await asyncio.create_subprocess_exec(
+            self.binary, "--host", "127.0.0.1", "--port", "0",
+            "--db", str(self.dir / "parley.db"), "--web-root", str(self.dir / "web"),
+            "--assistant-delay-ms", "1", *self.extra, stdout=asyncio.subprocess.PIPE, env=env)
+        line = (await asyncio.wait_for(self.proc.stdout.readline(), DEADLINE)).decode()
+        m = LISTENING.fullmatch(line.rstrip("\n"))
+        assert m, line
+        self.port = int(m.group(1))
+        self._drain = asyncio.ensure_future(self.proc.stdout.read())
+        return self
+
+    async def __aexit__(self, *exc):
+        self.proc.terminate()
+        assert await asyncio.wait_for(self.proc.wait(), DEADLINE) == 0
+        await self._drain
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def http(self, method, path, body=None, token=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=DEADLINE)
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        conn.request(method, path, None if body is None else json.dumps(body), headers)
+        res = conn.getresponse()
+        data = json.loads(res.read() or b"null")
+        conn.close()
+        return res.status, data
+
+    async def ws(self):
+        return await websockets.connect(f"ws://127.0.0.1:{self.port}/ws", open_timeout=DEADLINE)
+
+
+async def send(ws, **frame):
+    await ws.send(json.dumps({"v": 1, **frame}))
+
+
+async def recv_type(ws, kind):
+    while True:
+        f = json.loads(await asyncio.wait_for(ws.recv(), DEADLINE))
+        if f["type"] in (kind, "error"):
+            return f
+
+
+async def hello(server, token=None, name="ignored"):
+    ws = await server.ws()
+    frame = {"type": "hello", "name": name, "client": "pytest"}
+    if token is not None:
+        frame["token"] = token
+    await send(ws, **frame)
+    return ws, await recv_type(ws, "welcome")
+
+
+async def test_tokens_on_the_websocket(binary):
+    async with Server(binary) as s:
+        status, body = s.http("POST", "/api/v1/token", {"name": "ann"})
+        assert status == 200 and body["user"] == "ann" and body["role"] == "user", body
+        ws, welcome = await hello(s, body["token"], name="somebody else")
+        assert welcome["type"] == "welcome" and welcome["user"] == "ann", welcome
+
+        # Refresh without reconnecting; a token for someone else is refused.
+        await send(ws, type="auth", token=mint("ann"))
+        authed = await recv_type(ws, "authed")
+        assert authed["user"] == "ann" and authed["expires_at"] > time.time(), authed
+        await send(ws, type="auth", token=mint("bob"))
+        assert (await recv_type(ws, "authed"))["code"] == "forbidden"
+        await ws.close()
+
+        cases = {
+            "token_expired": mint("ann", exp_in=-5),
+            "token_algorithm": mint("ann", alg="none"),
+            "token_invalid": mint("ann", secret="x" * 40),
+        }
+        cases_more = [("token_algorithm", mint("ann", alg="HS512")),
+                      ("token_invalid", mint("ann", iss="elsewhere")),
+                      ("token_invalid", "not.a.token"),
+                      ("token_invalid", mint("ann")[:-3] + "abc")]
+        for code, token in list(cases.items()) + cases_more:
+            ws, answer = await hello(s, token)
+            assert answer["type"] == "error" and answer["code"] == code, (code, answer)
+            await ws.close()
+
+
+async def test_required_tokens(binary):
+    async with Server(binary, "--require-token", "on", "--dev-login", "off") as s:
+        ws, answer = await hello(s, None, name="ann")
+        assert answer["code"] == "token_missing", answer
+        await ws.close()
+        status, body = s.http("POST", "/api/v1/token", {"name": "ann"})
+        assert status == 401 and body["error"]["code"] == "bad_credentials", body
+        ws, welcome = await hello(s, mint("ann"))
+        assert welcome["user"] == "ann"
+        await ws.close()
+
+
+async def test_accounts(binary):
+    async with Server(binary) as s:
+        status, body = s.http("POST", "/api/v1/accounts", {"name": "root", "password": "correct horse"})
+        assert status == 201 and body["role"] == "admin", body  # the first account
+        status, body = s.http("POST", "/api/v1/accounts", {"name": "bob", "password": "battery staple"})
+        assert status == 201 and body["role"] == "user", body
+        status, body = s.http("POST", "/api/v1/accounts", {"name": "ROOT", "password": "whatever!!"})
+        assert status == 409 and body["error"]["code"] == "conflict", body
+        status, body = s.http("POST", "/api/v1/accounts", {"name": "eve", "password": "short"})
+        assert status == 400 and body["error"]["code"] == "bad_field", body
+
+        status, body = s.http("POST", "/api/v1/token", {"name": "root", "password": "correct horse"})
+        assert status == 200 and body["role"] == "admin", body
+        admin = body["token"]
+        status, body = s.http("POST", "/api/v1/token", {"name": "root", "password": "wrong"})
+        assert status == 401 and body["error"]["code"] == "bad_credentials", body
+        # A registered name cannot be had through the bare-name login.
+        status, body = s.http("POST", "/api/v1/token", {"name": "root"})
+        assert status == 401, body
+
+        status, body = s.http("GET", "/api/v1/stats", token=admin)
+        assert status == 200 and "connections" in body and "rooms" in body, body
+        status, body = s.http("GET", "/api/v1/stats", token=mint("bob"))
+        assert status == 403 and body["error"]["code"] == "forbidden", body
+
+
+async def test_rooms_and_messages(binary):
+    async with Server(binary) as s:
+        status, body = s.http("GET", "/api/v1/rooms")
+        assert status == 401 and body["error"]["code"] == "token_missing", body
+        status, body = s.http("GET", "/api/v1/rooms", token=mint("ann", alg="none"))
+        assert status == 401 and body["error"]["code"] == "token_algorithm", body
+
+        ann = mint("ann")
+        # A live member of lobby sees what REST posts, and the assistant answers.
+        ws, _ = await hello(s, ann)
+        await send(ws, type="join", room="lobby", history_limit=0)
+        await recv_type(ws, "joined")
+        status, body = s.http("POST", "/api/v1/rooms/lobby/messages",
+                              {"client_id": "rest-1", "text": "from REST"}, token=ann)
+        assert status == 201 and body["seq"] == 1 and body["duplicate"] is False, body
+        posted = await recv_type(ws, "message")
+        assert posted["message"]["text"] == "from REST" and posted["message"]["author"] == "ann"
+        assert (await recv_type(ws, "stream_completed"))["reply_seq"] == 2
+        status, body = s.http("POST", "/api/v1/rooms/lobby/messages",
+                              {"client_id": "rest-1", "text": "from REST"}, token=ann)
+        assert status == 200 and body["duplicate"] is True and body["seq"] == 1, body
+        status, body = s.http("POST", "/api/v1/rooms/lobby/messages",
+                              {"client_id": "rest-2", "text": "   "}, token=ann)
+        assert status == 400 and body["error"]["code"] == "invalid_text", body
+
+        status, body = s.http("GET", "/api/v1/rooms/lobby/messages?limit=2", token=ann)
+        assert status == 200 and [m["seq"] for m in body["messages"]] == [2, 3], body
+        status, body = s.http("GET", "/api/v1/rooms/lobby/messages?after=1&limit=1", token=ann)
+        assert [m["seq"] for m in body["messages"]] == [2], body
+        status, body = s.http("GET", "/api/v1/rooms/lobby/messages?before=3&limit=5", token=ann)
+        assert [m["seq"] for m in body["messages"]] == [1, 2], body
+        status, body = s.http("GET", "/api/v1/rooms/lobby/messages?limit=500", token=ann)
+        assert status == 400, body
+
+        # A group room is invisible through REST to someone not in it.
+        await send(ws, type="create_room", room="team", room_type="group")
+        assert (await recv_type(ws, "room"))["room"] == "team"
+        bob = mint("bob")
+        for path in ("/api/v1/rooms/team", "/api/v1/rooms/team/messages"):
+            status, body = s.http("GET", path, token=bob)
+            assert status == 404 and body["error"]["code"] == "not_found", (path, body)
+        status, body = s.http("POST", "/api/v1/rooms/team/messages",
+                              {"client_id": "b-1", "text": "let me in"}, token=bob)
+        assert status == 403 and body["error"]["code"] == "not_joined", body
+        status, body = s.http("GET", "/api/v1/rooms", token=ann)
+        assert sorted(r["room"] for r in body["rooms"]) == ["lobby", "team"], body
+        status, body = s.http("GET", "/api/v1/rooms/team", token=ann)
+        assert status == 200 and body["members"] == [{"user": "ann", "role": "owner"}], body
+        status, body = s.http("GET", "/api/v1/nothing", token=ann)
+        assert status == 404, body
+        await ws.close()
+
+
+TESTS = [test_tokens_on_the_websocket, test_required_tokens, test_accounts,
+         test_rooms_and_messages]
+
+
+async def main(binary):
+    passed = failed = 0
+    for test in TESTS:
+        try:
+            await asyncio.wait_for(test(binary), 6 * DEADLINE)
+            passed += 1
+            print(f"PASS {test.__name__}")
+        except Exception:
+            failed += 1
+            print(f"FAIL {test.__name__}")
+            traceback.print_exc()
+    print(f"python api tests: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(sys.argv[1])))
