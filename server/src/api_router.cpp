@@ -75,6 +75,44 @@ std::optional<ApiResponse> refuse_name(const std::string& name) {
   return std::nullopt;
 }
 
+// The HTTP answer to a stored message: 201 when new, 200 for a retry, else the error.
+std::function<void(const protocol::Message&)> answer_with(ApiRouter::Reply reply) {
+  return [reply = std::move(reply)](const protocol::Message& answer) {
+    if (const auto* ack = std::get_if<protocol::Ack>(&answer)) {
+      return reply({ack->duplicate ? 200u : 201u, Json{{"room", ack->room},
+                                                       {"client_id", ack->client_id},
+                                                       {"seq", ack->seq},
+                                                       {"duplicate", ack->duplicate}}
+                                                      .dump()});
+    }
+    const auto& e = std::get<protocol::Error>(answer);
+    reply(json_error(status_of(e.code), e.code.c_str(), e.message));
+  };
+}
+
+// Receives the one frame a RoomService operation answers with and turns it into the
+// HTTP answer.
+class ReplySubscriber final : public Subscriber {
+ public:
+  explicit ReplySubscriber(ApiRouter::Reply reply) : reply_(std::move(reply)) {}
+  void deliver(Frame frame) override {
+    if (answered_.exchange(true)) return;
+    const auto decoded = protocol::decode(*frame);
+    if (!decoded.ok()) return reply_(json_error(500, codes::internal, "unexpected answer"));
+    if (const auto* e = std::get_if<protocol::Error>(&*decoded.value))
+      return reply_(json_error(status_of(e->code), e->code.c_str(), e->message));
+    if (const auto* d = std::get_if<protocol::RoomDetails>(&*decoded.value))
+      return reply_({201, protocol::json_of(*d)});
+    if (const auto* g = std::get_if<protocol::RoomDeleted>(&*decoded.value))
+      return reply_({200, Json{{"room", g->room}, {"deleted", true}}.dump()});
+    reply_(json_error(500, codes::internal, "unexpected answer"));
+  }
+
+ private:
+  ApiRouter::Reply reply_;
+  std::atomic<bool> answered_{false};
+};
+
 std::string token_json(const std::string& token, const TokenClaims& c) {
   return Json{{"token", token}, {"user", c.user}, {"role", c.role}, {"expires_at", c.expires_at}}
       .dump();
@@ -83,11 +121,12 @@ std::string token_json(const std::string& token, const TokenClaims& c) {
 }  // namespace
 
 ApiRouter::ApiRouter(const ServerConfig& config, HistoryWorker& history, ChatService& chat,
-                     const TokenService& tokens, const UserDirectory& users,
+                     RoomService& rooms, const TokenService& tokens, const UserDirectory& users,
                      const std::atomic<std::size_t>& connections)
     : config_(config),
       history_(history),
       chat_(chat),
+      rooms_(rooms),
       tokens_(tokens),
       users_(users),
       connections_(connections) {}
@@ -120,8 +159,28 @@ void ApiRouter::handle(ApiRequest req, Reply reply) {
 
   if (target == "/api/v1/stats") return stats(who, std::move(reply));
   if (target == "/api/v1/rooms") {
-    if (req.method != "GET") return reply(json_error(405, "bad_method", "use GET"));
-    return list_rooms(who, std::move(reply));
+    if (req.method == "GET") return list_rooms(who, std::move(reply));
+    if (req.method != "POST") return reply(json_error(405, "bad_method", "use GET or POST"));
+    const auto j = parse_object(req.body);
+    if (!j) return reply(json_error(400, codes::bad_json, "the body must be a JSON object"));
+    protocol::CreateRoom create{string_field(*j, "room"), protocol::RoomType::shared,
+                                protocol::AssistantMode::always};
+    // The same words as on the WebSocket: decode them the same way.
+    const auto frame = protocol::decode(
+        Json{{"v", 1}, {"type", "create_room"}, {"room", create.room},
+             {"room_type", j->value("room_type", std::string("shared"))},
+             {"assistant", j->value("assistant", std::string("always"))}}
+            .dump());
+    if (!frame.ok()) return reply(json_error(400, frame.error.code.c_str(), frame.error.message));
+    create = std::get<protocol::CreateRoom>(*frame.value);
+    return rooms_.create(std::make_shared<ReplySubscriber>(std::move(reply)), who.user, create);
+  }
+  constexpr std::string_view kChannels = "/api/v1/channels/";
+  if (target.starts_with(kChannels) && target.ends_with("/publish")) {
+    if (req.method != "POST") return reply(json_error(405, "bad_method", "use POST"));
+    const std::string channel(
+        target.substr(kChannels.size(), target.size() - kChannels.size() - 8));
+    return publish(who, channel, req.body, std::move(reply));
   }
   constexpr std::string_view kRooms = "/api/v1/rooms/";
   if (target.starts_with(kRooms)) {
@@ -130,7 +189,11 @@ void ApiRouter::handle(ApiRequest req, Reply reply) {
     const std::string room(rest.substr(0, slash));
     if (auto v = validation::check_room(room); !v) return reply(json_error(400, v.code, v.reason));
     if (slash == std::string_view::npos) {
-      if (req.method != "GET") return reply(json_error(405, "bad_method", "use GET"));
+      if (req.method == "DELETE") {
+        return rooms_.remove_room(std::make_shared<ReplySubscriber>(std::move(reply)), who.user,
+                                  protocol::DeleteRoom{room});
+      }
+      if (req.method != "GET") return reply(json_error(405, "bad_method", "use GET or DELETE"));
       return room_details(who, room, std::move(reply));
     }
     if (rest.substr(slash) == "/messages") {
@@ -291,18 +354,22 @@ void ApiRouter::post_message(const TokenClaims& who, const std::string& room,
   const auto j = parse_object(body);
   if (!j) return reply(json_error(400, codes::bad_json, "the body must be a JSON object"));
   protocol::Send send{room, string_field(*j, "client_id"), string_field(*j, "text")};
-  chat_.post_message(who.user, send, [reply](const protocol::Message& answer) {
-    if (const auto* ack = std::get_if<protocol::Ack>(&answer)) {
-      return reply({ack->duplicate ? 200u : 201u,
-                    Json{{"room", ack->room},
-                         {"client_id", ack->client_id},
-                         {"seq", ack->seq},
-                         {"duplicate", ack->duplicate}}
-                        .dump()});
-    }
-    const auto& e = std::get<protocol::Error>(answer);
-    reply(json_error(status_of(e.code), e.code.c_str(), e.message));
-  });
+  chat_.post_message(who.user, send, answer_with(std::move(reply)));
+}
+
+void ApiRouter::publish(const TokenClaims& who, const std::string& channel,
+                        const std::string& body, Reply reply) {
+  if (who.role != "service") {
+    return reply(json_error(403, codes::forbidden, "publishing needs a service token"));
+  }
+  if (auto v = validation::check_room(channel); !v) return reply(json_error(400, v.code, v.reason));
+  const auto j = parse_object(body);
+  if (!j) return reply(json_error(400, codes::bad_json, "the body must be a JSON object"));
+  protocol::Send send{channel, string_field(*j, "client_id"), string_field(*j, "text")};
+  chat_.post_message(
+      who.user, send,
+      answer_with(std::move(reply)),
+      /*as_service=*/true);
 }
 
 void ApiRouter::stats(const TokenClaims& who, Reply reply) {

@@ -12,6 +12,7 @@
 
 #include "chat_service.hpp"
 #include "history_worker.hpp"
+#include "room_service.hpp"
 #include "server_config.hpp"
 #include "token_service.hpp"
 #include "user_directory.hpp"
@@ -35,7 +36,7 @@ class ApiRouter {
   using Reply = std::function<void(ApiResponse)>;
 
   ApiRouter(const ServerConfig& config, HistoryWorker& history, ChatService& chat,
-            const TokenService& tokens, const UserDirectory& users,
+            RoomService& rooms, const TokenService& tokens, const UserDirectory& users,
             const std::atomic<std::size_t>& connections);
   ~ApiRouter();
 
@@ -51,10 +52,13 @@ class ApiRouter {
   void post_message(const TokenClaims& who, const std::string& room, const std::string& body,
                     Reply reply);
   void stats(const TokenClaims& who, Reply reply);
+  void publish(const TokenClaims& who, const std::string& channel, const std::string& body,
+               Reply reply);
 
   const ServerConfig& config_;
   HistoryWorker& history_;
   ChatService& chat_;
+  RoomService& rooms_;
   const TokenService& tokens_;
   const UserDirectory& users_;
   const std::atomic<std::size_t>& connections_;

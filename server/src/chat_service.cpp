@@ -356,27 +356,33 @@ void ChatService::on_send(const std::shared_ptr<Subscriber>& peer, PeerState& st
 }
 
 void ChatService::post_message(const std::string& user, const Send& m,
-                               std::function<void(const Message&)> done) {
+                               std::function<void(const Message&)> done, bool as_service) {
   if (auto v = validation::check_client_id(m.client_id); !v) {
     return done(Error{v.code, v.reason, m.client_id, 0});
   }
   if (auto v = validation::check_text(m.text); !v) {
     return done(Error{v.code, v.reason, m.client_id, 0});
   }
-  history::NewMessage row{m.room, user, MessageKind::user, m.text, m.client_id, "",
-                          MessageStatus::complete, now_ms()};
+  history::NewMessage row{m.room, user, as_service ? MessageKind::system : MessageKind::user,
+                          m.text, m.client_id, "", MessageStatus::complete, now_ms()};
   history_.post(
-      {[this, done, row](history::HistoryStore& store) -> HistoryWorker::Continuation {
+      {[this, done, row, as_service](history::HistoryStore& store) -> HistoryWorker::Continuation {
          // Membership is checked where it is kept, on every send: someone removed from a
          // room (or who left it) cannot post to it through a connection that joined earlier.
          const auto info = store.find_room(row.room);
-         if (!info || !store.member_role(row.room, row.author)) {
+         if (!info) {
+           return [done, room = row.room] {
+             done(Error{codes::not_found, "no room '" + room + "' that you may see", room, 0});
+           };
+         }
+         if (!as_service && !store.member_role(row.room, row.author)) {
            return [done, id = row.client_id] {
              done(Error{codes::not_joined, "you are not a member of this room", id, 0});
            };
          }
          auto result = store.append(row);
-         const bool answer = wants_assistant(info->assistant, row.text);
+         // The assistant answers people, not services' status lines.
+         const bool answer = !as_service && wants_assistant(info->assistant, row.text);
          return [this, done, answer, result = std::move(result)] {
            auto& msg = result.message;
            done(Ack{msg.room, msg.client_id, msg.seq, result.duplicate});

@@ -42,8 +42,10 @@ class ChatService {
   // `done` with its Ack (or an Error), broadcasts it and lets the assistant answer. The
   // WebSocket send and the REST endpoint both come through here. `done` runs on the
   // history worker's thread.
+  // A service (`as_service`) publishes into any existing room without being a member;
+  // its messages are stored as kind system.
   void post_message(const std::string& user, const protocol::Send& m,
-                    std::function<void(const protocol::Message&)> done);
+                    std::function<void(const protocol::Message&)> done, bool as_service = false);
 
  private:
   // Applies the connection's rate limit; answers rate_limited and returns false when the

@@ -123,13 +123,17 @@ void RoomService::remove_room(const std::shared_ptr<Subscriber>& peer, const std
                    }
                    const auto members = store.members(m.room);
                    store.delete_room(m.room);
-                   return [this, m, members] {
+                   return [this, peer, user, m, members] {
                      // Every member's connections hear of it once, joined to the room or
-                     // not (their room lists change); the owner asking is one of them.
+                     // not (their room lists change); the owner asking is one of them,
+                     // unless the request came some other way (REST).
                      fanout_.drop_room(m.room);
                      presence_.drop_room(m.room);
                      const Frame gone = frame_of(RoomDeleted{m.room});
                      for (const Member& member : members) users_.deliver(member.user, gone);
+                     bool told = false;
+                     for (const auto& c : users_.connections(user)) told = told || c == peer;
+                     if (!told) peer->deliver(gone);
                    };
                  },
                  [peer, room = m.room](const std::string&) {

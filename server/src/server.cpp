@@ -53,7 +53,7 @@ Server::Server(ServerConfig config)
   chat_ = std::make_unique<ChatService>(config_, *history_, fanout_, live_, *assistant_, users_,
                                         *rooms_, presence_, *tokens_);
   ctx_ = std::make_unique<ServerContext>(config_, *chat_, *history_, fanout_, *assistant_);
-  api_ = std::make_unique<ApiRouter>(config_, *history_, *chat_, *tokens_, users_,
+  api_ = std::make_unique<ApiRouter>(config_, *history_, *chat_, *rooms_, *tokens_, users_,
                                      ctx_->connections);
   ctx_->api = api_.get();
   auto address = net::ip::make_address(config_.host);

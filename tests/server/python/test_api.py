@@ -229,7 +229,46 @@ async def test_rooms_and_messages(binary):
         await ws.close()
 
 
-TESTS = [test_tokens_on_the_websocket, test_required_tokens, test_accounts,
+async def test_rooms_through_rest_and_channel_publishing(binary):
+    async with Server(binary) as s:
+        ann, bob, worker = mint("ann"), mint("bob"), mint("summariser", role="service")
+        status, body = s.http("POST", "/api/v1/rooms",
+                              {"room": "ops", "room_type": "group", "assistant": "off"}, token=ann)
+        assert status == 201 and body["owner"] == "ann" and body["room_type"] == "group", body
+        status, body = s.http("POST", "/api/v1/rooms", {"room": "ops"}, token=bob)
+        assert status == 409 and body["error"]["code"] == "conflict", body
+        status, body = s.http("POST", "/api/v1/rooms", {"room": "x", "room_type": "secret"}, token=bob)
+        assert status == 400 and body["error"]["code"] == "bad_field", body
+
+        # A service publishes into the channel; a member connected to it receives it.
+        ws, _ = await hello(s, ann)
+        await send(ws, type="join", room="ops", history_limit=0)
+        await recv_type(ws, "joined")
+        status, body = s.http("POST", "/api/v1/channels/ops/publish",
+                              {"client_id": "job-17", "text": "summary ready"}, token=worker)
+        assert status == 201 and body["seq"] == 1, body
+        posted = await recv_type(ws, "message")
+        assert posted["message"]["kind"] == "system" and posted["message"]["author"] == "summariser"
+        status, body = s.http("POST", "/api/v1/channels/ops/publish",
+                              {"client_id": "job-17", "text": "summary ready"}, token=worker)
+        assert status == 200 and body["duplicate"] is True, body
+        status, body = s.http("POST", "/api/v1/channels/ops/publish",
+                              {"client_id": "x", "text": "hi"}, token=bob)
+        assert status == 403 and body["error"]["code"] == "forbidden", body
+        status, body = s.http("POST", "/api/v1/channels/nowhere/publish",
+                              {"client_id": "x", "text": "hi"}, token=worker)
+        assert status == 404, body
+
+        # Only the owner deletes; the connected member hears of it.
+        status, body = s.http("DELETE", "/api/v1/rooms/ops", token=bob)
+        assert status == 404 and body["error"]["code"] == "not_found", body
+        status, body = s.http("DELETE", "/api/v1/rooms/ops", token=ann)
+        assert status == 200 and body == {"room": "ops", "deleted": True}, body
+        assert (await recv_type(ws, "room_deleted"))["room"] == "ops"
+        await ws.close()
+
+
+TESTS = [test_rooms_through_rest_and_channel_publishing, test_tokens_on_the_websocket, test_required_tokens, test_accounts,
          test_rooms_and_messages]
 
 
