@@ -57,7 +57,7 @@ std::string BuiltinAssistant::compose_reply(const protocol::ChatMessage& prompt)
   reply += ends_with_question(prompt.text) ? ", ending in a question I cannot answer yet. "
                                            : ". ";
   reply += "This reply streams to everyone in #" + prompt.room +
-           " word by word and is stored in the room's history when it completes.";
+           " word by word and is kept in the room's history as it grows.";
   return reply;
 }
 
