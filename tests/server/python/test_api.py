@@ -138,6 +138,26 @@ async def test_tokens_on_the_websocket(binary):
             await ws.close()
 
 
+async def test_expired_token_on_a_live_connection(binary):
+    async with Server(binary) as s:
+        short = mint("ann", exp_in=1)
+        ws, welcome = await hello(s, short)
+        assert welcome["type"] == "welcome"
+        # Wait for the clock to pass the token's expiry (the thing under test is time).
+        await asyncio.sleep(max(0.0, json.loads(base64.urlsafe_b64decode(
+            short.split(".")[1] + "==="))["exp"] - time.time()) + 0.2)
+        await send(ws, type="ping", nonce=5)
+        assert (await recv_type(ws, "pong"))["nonce"] == 5, "pings still answered"
+        await send(ws, type="join", room="lobby", history_limit=0)
+        refused = await recv_type(ws, "joined")
+        assert refused["type"] == "error" and refused["code"] == "token_expired", refused
+        await send(ws, type="auth", token=mint("ann"))
+        assert (await recv_type(ws, "authed"))["type"] == "authed"
+        await send(ws, type="join", room="lobby", history_limit=0)
+        assert (await recv_type(ws, "joined"))["type"] == "joined"
+        await ws.close()
+
+
 async def test_required_tokens(binary):
     async with Server(binary, "--require-token", "on", "--dev-login", "off") as s:
         ws, answer = await hello(s, None, name="ann")
@@ -268,7 +288,8 @@ async def test_rooms_through_rest_and_channel_publishing(binary):
         await ws.close()
 
 
-TESTS = [test_rooms_through_rest_and_channel_publishing, test_tokens_on_the_websocket, test_required_tokens, test_accounts,
+TESTS = [test_rooms_through_rest_and_channel_publishing, test_tokens_on_the_websocket,
+         test_expired_token_on_a_live_connection, test_required_tokens, test_accounts,
          test_rooms_and_messages]
 
 
