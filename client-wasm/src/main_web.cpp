@@ -121,6 +121,9 @@ void frame() {
   a.app.draw(a.model, intents);
   ImGui::Render();
   a.model.apply(intents);
+  if (auto login = a.model.take_login_request()) {
+    web::request_token(login->name, login->password, login->create);
+  }
   a.transport.pump(a.model.session(), now);
   save_session(a);
 
@@ -165,6 +168,13 @@ EMSCRIPTEN_KEEPALIVE void parley_page_visible(int visible) {
   }
   g_app->model.session().on_visible(parley::web::now_ms());
   g_app->transport.pump(g_app->model.session(), parley::web::now_ms());
+}
+
+// The server's answer to a token request (see platform_web.hpp).
+EMSCRIPTEN_KEEPALIVE void parley_login_result(int ok, const char* user, const char* token,
+                                              const char* error) {
+  if (g_app == nullptr) return;
+  g_app->model.login_result(ok != 0, user ? user : "", token ? token : "", error ? error : "");
 }
 
 // The browser's online/offline events.

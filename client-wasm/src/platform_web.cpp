@@ -74,6 +74,41 @@ EM_JS(void, js_install_lifecycle_listeners, (), {
   window.addEventListener("offline", function() { _parley_network(0); });
 });
 
+// POST /api/v1/accounts (when creating) then POST /api/v1/token; the answer comes back
+// through parley_login_result.
+EM_JS(void, js_request_token, (const char* name_ptr, const char* password_ptr, int create), {
+  var name = UTF8ToString(name_ptr);
+  var password = UTF8ToString(password_ptr);
+  var text = function(s) {
+    var n = lengthBytesUTF8(s) + 1;
+    var p = _malloc(n);
+    stringToUTF8(s, p, n);
+    return p;
+  };
+  var finish = function(ok, user, token, error) {
+    var a = text(user), b = text(token), c = text(error);
+    _parley_login_result(ok, a, b, c);
+    _free(a); _free(b); _free(c);
+  };
+  var post = function(path, body) {
+    return fetch(path, {method: "POST", headers: {"Content-Type": "application/json"},
+                        body: JSON.stringify(body)})
+      .then(function(r) { return r.json().then(function(j) { return {status: r.status, body: j}; }); });
+  };
+  var why = function(r, fallback) {
+    return (r.body && r.body.error && r.body.error.message) || fallback;
+  };
+  var first = create ? post("/api/v1/accounts", {name: name, password: password})
+                     : Promise.resolve({status: 201});
+  first.then(function(r) {
+    if (r.status >= 300) return finish(0, "", "", why(r, "the account could not be created"));
+    return post("/api/v1/token", {name: name, password: password}).then(function(t) {
+      if (t.status !== 200) return finish(0, "", "", why(t, "sign-in failed"));
+      finish(1, t.body.user, t.body.token, "");
+    });
+  }).catch(function() { finish(0, "", "", "the server could not be reached"); });
+});
+
 EM_JS(int, js_navigator_online, (), {
   return navigator.onLine === false ? 0 : 1;
 });
@@ -124,6 +159,10 @@ void store_session(const std::string& json) { js_storage_set(kSessionKey, json.c
 void install_lifecycle_listeners() { js_install_lifecycle_listeners(); }
 
 bool navigator_online() { return js_navigator_online() != 0; }
+
+void request_token(const std::string& name, const std::string& password, bool create) {
+  js_request_token(name.c_str(), password.c_str(), create ? 1 : 0);
+}
 
 std::int64_t now_ms() { return static_cast<std::int64_t>(emscripten_date_now()); }
 

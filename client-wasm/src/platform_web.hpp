@@ -26,6 +26,9 @@ void store_session(const std::string& json);
 // parley_network, exported by main_web.cpp.
 void install_lifecycle_listeners();
 bool navigator_online();
+// Asks the server for a token (creating the account first when `create`); the answer
+// arrives through parley_login_result, exported by main_web.cpp.
+void request_token(const std::string& name, const std::string& password, bool create);
 
 // Copy goes to navigator.clipboard; paste arrives through the page's 'paste' event
 // (browsers only hand clipboard text to such events) and is typed into the focused field.

@@ -31,8 +31,10 @@ void SignInWindow::draw(const client::AppModel& model, client::Intents& intents)
   ImGui::TextUnformatted("Parley");
   ImGui::PopFont();
   ImGui::PushStyleColor(ImGuiCol_Text, p.text_dim);
-  ImGui::TextWrapped("Real-time chat with a built-in assistant. Choose a display name to join #%s.",
-                     model.session().room().c_str());
+  ImGui::TextWrapped(
+      "Real-time chat with a built-in assistant. Choose a display name to join #%s, or sign "
+      "in to your account with its password.",
+      model.session().room().c_str());
   ImGui::PopStyleColor();
   ImGui::Dummy(ImVec2(0, 6 * scale));
 
@@ -49,13 +51,39 @@ void SignInWindow::draw(const client::AppModel& model, client::Intents& intents)
   if (name != model.name_draft()) intents.name_draft = name;
   if (enter) focus_name = true;  // keep typing after a refused name
 
-  ImGui::Dummy(ImVec2(0, 4 * scale));
-  const bool clicked = ImGui::Button("Join", ImVec2(-1, 0));
-  widgets.record("join_button");
-  if (enter || clicked) {
-    intents.name_draft = name;
-    intents.join = true;
+  ImGui::TextUnformatted("Password (accounts only)");
+  std::string password = password_;
+  ImGui::SetNextItemWidth(-1);
+  const bool enter_password = ImGui::InputTextWithHint(
+      "##password", "leave empty to just use a name", &password,
+      ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
+  widgets.record("password_input");
+  if (password != password_) {
+    password_ = password;
+    intents.password_draft = password;
   }
+
+  ImGui::Dummy(ImVec2(0, 4 * scale));
+  ImGui::BeginDisabled(model.signing_in());
+  const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+  const bool clicked = ImGui::Button(model.password_entered() ? "Sign in" : "Join",
+                                     ImVec2(half, 0));
+  widgets.record("join_button");
+  ImGui::SameLine();
+  const bool create = ImGui::Button("Create account", ImVec2(-1, 0));
+  widgets.record("create_account_button");
+  ImGui::EndDisabled();
+  if (enter || enter_password || clicked || create) {
+    intents.name_draft = name;
+    intents.password_draft = password_;
+    if (create) {
+      intents.create_account = true;
+    } else {
+      intents.join = true;
+    }
+    password_.clear();  // the model keeps it only until the server answered
+  }
+  if (model.signing_in()) ImGui::TextColored(p.text_dim, "Signing in…");
 
   const std::string* complaint = nullptr;
   std::string server_error;

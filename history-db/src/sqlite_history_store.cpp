@@ -377,6 +377,13 @@ std::optional<Account> SqliteHistoryStore::find_account(const std::string& name)
                  s.getColumn(2).getString()};
 }
 
+std::vector<std::string> SqliteHistoryStore::account_names() {
+  SQLite::Statement s(impl_->db, "SELECT name FROM accounts ORDER BY name");
+  std::vector<std::string> out;
+  while (s.executeStep()) out.push_back(s.getColumn(0).getString());
+  return out;
+}
+
 std::uint64_t SqliteHistoryStore::account_count() {
   return static_cast<std::uint64_t>(impl_->db.execAndGet("SELECT COUNT(*) FROM accounts").getInt64());
 }

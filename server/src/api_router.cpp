@@ -122,14 +122,15 @@ std::string token_json(const std::string& token, const TokenClaims& c) {
 
 ApiRouter::ApiRouter(const ServerConfig& config, HistoryWorker& history, ChatService& chat,
                      RoomService& rooms, const TokenService& tokens, const UserDirectory& users,
-                     const std::atomic<std::size_t>& connections)
+                     const std::atomic<std::size_t>& connections, AccountNames& accounts)
     : config_(config),
       history_(history),
       chat_(chat),
       rooms_(rooms),
       tokens_(tokens),
       users_(users),
-      connections_(connections) {}
+      connections_(connections),
+      accounts_(accounts) {}
 
 ApiRouter::~ApiRouter() { kdf_.join(); }
 
@@ -260,10 +261,12 @@ void ApiRouter::create_account(const std::string& body, Reply reply) {
   }
   boost::asio::post(kdf_, [this, name, password, reply] {
     const std::string hash = hash_password(password);
-    history_.post({[name, hash, reply](history::HistoryStore& store) -> HistoryWorker::Continuation {
+    history_.post({[this, name, hash, reply](
+                       history::HistoryStore& store) -> HistoryWorker::Continuation {
                      // The first account of a server administers it.
                      const std::string role = store.account_count() == 0 ? "admin" : "user";
                      const bool made = store.create_account({name, hash, role});
+                     if (made) accounts_.add(name);
                      return [reply, made, name, role] {
                        if (!made) {
                          return reply(json_error(409, codes::conflict, "that name is taken"));

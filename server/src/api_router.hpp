@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "account_names.hpp"
 #include "chat_service.hpp"
 #include "history_worker.hpp"
 #include "room_service.hpp"
@@ -37,7 +38,7 @@ class ApiRouter {
 
   ApiRouter(const ServerConfig& config, HistoryWorker& history, ChatService& chat,
             RoomService& rooms, const TokenService& tokens, const UserDirectory& users,
-            const std::atomic<std::size_t>& connections);
+            const std::atomic<std::size_t>& connections, AccountNames& accounts);
   ~ApiRouter();
 
   void handle(ApiRequest request, Reply reply);
@@ -62,6 +63,7 @@ class ApiRouter {
   const TokenService& tokens_;
   const UserDirectory& users_;
   const std::atomic<std::size_t>& connections_;
+  AccountNames& accounts_;
   boost::asio::thread_pool kdf_{1};  // slow password hashing, off the network threads
 };
 

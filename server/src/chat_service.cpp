@@ -55,7 +55,7 @@ Frame error_frame(const char* code, std::string message, std::string ref) {
 ChatService::ChatService(const ServerConfig& config, HistoryWorker& history, Fanout& fanout,
                          LiveGenerations& live, AssistantRunner& assistant, UserDirectory& users,
                          RoomService& rooms, PresenceRegistry& presence,
-                         const TokenService& tokens)
+                         const TokenService& tokens, const AccountNames& accounts)
     : config_(config),
       history_(history),
       fanout_(fanout),
@@ -64,7 +64,8 @@ ChatService::ChatService(const ServerConfig& config, HistoryWorker& history, Fan
       users_(users),
       rooms_(rooms),
       presence_(presence),
-      tokens_(tokens) {}
+      tokens_(tokens),
+      accounts_(accounts) {}
 
 void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                            std::string_view frame, bool binary) {
@@ -169,6 +170,12 @@ void ChatService::on_hello(const std::shared_ptr<Subscriber>& peer, PeerState& s
     expires_at = check.claims->expires_at;
   } else if (config_.require_token) {
     peer->deliver(error_frame(codes::token_missing, "this server needs a token in hello",
+                              "hello"));
+    return;
+  } else if (accounts_.contains(m.name)) {
+    // A bare name is fine, but not one that belongs to an account.
+    peer->deliver(error_frame(codes::token_missing,
+                              "that name belongs to an account; sign in with its password",
                               "hello"));
     return;
   }

@@ -15,6 +15,7 @@
 #include "live_generations.hpp"
 #include "parley/protocol.hpp"
 #include "peer_state.hpp"
+#include "account_names.hpp"
 #include "presence_registry.hpp"
 #include "room_service.hpp"
 #include "token_service.hpp"
@@ -27,7 +28,8 @@ class ChatService {
  public:
   ChatService(const ServerConfig& config, HistoryWorker& history, Fanout& fanout,
               LiveGenerations& live, AssistantRunner& assistant, UserDirectory& users,
-              RoomService& rooms, PresenceRegistry& presence, const TokenService& tokens);
+              RoomService& rooms, PresenceRegistry& presence, const TokenService& tokens,
+              const AccountNames& accounts);
 
   // One complete frame from `peer`. `binary` frames are accepted when they hold UTF-8
   // JSON, like text frames.
@@ -80,6 +82,7 @@ class ChatService {
   RoomService& rooms_;
   PresenceRegistry& presence_;
   const TokenService& tokens_;
+  const AccountNames& accounts_;
 };
 
 // Whether the assistant answers `text` in a room with this setting.

@@ -43,7 +43,11 @@ std::string token_secret(const std::string& env) {
 
 Server::Server(ServerConfig config)
     : config_(std::move(config)), ioc_(static_cast<int>(config_.threads)) {
-  history_ = std::make_unique<HistoryWorker>(open_store(config_.db_path));
+  {
+    auto store = open_store(config_.db_path);
+    account_names_.add_all(store->account_names());
+    history_ = std::make_unique<HistoryWorker>(std::move(store));
+  }
   assistant_ = std::make_unique<AssistantRunner>(ioc_, *history_, fanout_, live_,
                                                  config_.assistant_delay_ms,
                                                  config_.checkpoint_ms);
@@ -51,10 +55,10 @@ Server::Server(ServerConfig config)
                                          config_.max_rooms_per_user);
   tokens_ = std::make_unique<TokenService>(token_secret(config_.jwt_secret_env), "parley");
   chat_ = std::make_unique<ChatService>(config_, *history_, fanout_, live_, *assistant_, users_,
-                                        *rooms_, presence_, *tokens_);
+                                        *rooms_, presence_, *tokens_, account_names_);
   ctx_ = std::make_unique<ServerContext>(config_, *chat_, *history_, fanout_, *assistant_);
   api_ = std::make_unique<ApiRouter>(config_, *history_, *chat_, *rooms_, *tokens_, users_,
-                                     ctx_->connections);
+                                     ctx_->connections, account_names_);
   ctx_->api = api_.get();
   auto address = net::ip::make_address(config_.host);
   listener_ = std::make_shared<Listener>(ioc_, net::ip::tcp::endpoint{address, config_.port},

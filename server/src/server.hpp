@@ -20,6 +20,7 @@
 #include "room_service.hpp"
 #include "user_directory.hpp"
 #include "server_config.hpp"
+#include "account_names.hpp"
 #include "api_router.hpp"
 #include "token_service.hpp"
 #include "server_context.hpp"
@@ -47,6 +48,7 @@ class Server {
   LiveGenerations live_{fanout_};
   UserDirectory users_;
   PresenceRegistry presence_;
+  AccountNames account_names_;
   std::unique_ptr<HistoryWorker> history_;
   std::unique_ptr<AssistantRunner> assistant_;
   std::unique_ptr<RoomService> rooms_;

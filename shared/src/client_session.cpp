@@ -37,11 +37,12 @@ Session::Session(SessionOptions options, IdGenerator next_id, Random01 random01)
       backoff_(options_.backoff, std::move(random01)),
       default_room_(options_.room) {}
 
-validation::Verdict Session::start(std::string_view name) {
+validation::Verdict Session::start(std::string_view name, std::string token) {
   validation::Verdict v = validation::check_name(name);
   if (!v) return v;
   if (phase_ != Phase::signed_out) return v;
   user_ = std::string(name);
+  token_ = std::move(token);
   phase_ = Phase::waiting;
   next_attempt_ms_ = 0;
   dropped_before_ = false;
@@ -220,6 +221,7 @@ SavedSession Session::saved() const {
   if (phase_ == Phase::signed_out) return out;
   out.user = user_;
   out.room = options_.room;
+  out.token = token_;
   if (!epoch_.empty()) out.positions.push_back({options_.room, epoch_, position_});
   for (const SavedPosition& p : other_positions_) out.positions.push_back(p);
   for (const Entry* e : transcript_.unacknowledged())
@@ -230,6 +232,7 @@ SavedSession Session::saved() const {
 bool Session::restore(const SavedSession& saved) {
   if (phase_ != Phase::signed_out || !validation::check_name(saved.user)) return false;
   user_ = saved.user;
+  token_ = saved.token;
   if (!saved.room.empty()) options_.room = saved.room;
   for (const SavedPosition& p : saved.positions) {
     if (p.room != options_.room) {
@@ -262,7 +265,7 @@ void Session::on_connected(std::int64_t now_ms) {
   if (phase_ != Phase::opening) return;
   phase_ = Phase::handshaking;
   last_frame_ms_ = now_ms;
-  write(protocol::Hello{user_, options_.client, ""});
+  write(protocol::Hello{user_, options_.client, token_});
 }
 
 void Session::on_disconnected(std::int64_t now_ms, std::string_view reason) {
@@ -396,8 +399,13 @@ void Session::on_error(std::int64_t now_ms, const protocol::Error& e) {
     return;
   }
   if (!creating_.empty() && e.ref == creating_) creating_.clear();
-  if (phase_ == Phase::handshaking && e.code == codes::invalid_name) {
-    // Retrying the same name cannot succeed: back to the sign-in screen.
+  const bool token_refused = e.code == codes::token_missing || e.code == codes::token_invalid ||
+                             e.code == codes::token_expired || e.code == codes::token_algorithm;
+  if ((phase_ == Phase::handshaking && e.code == codes::invalid_name) ||
+      (token_refused && phase_ != Phase::signed_out)) {
+    token_.clear();
+    changed();
+    // Retrying the same name or token cannot succeed: back to the sign-in screen.
     close_requested_ = true;
     outbox_.clear();
     phase_ = Phase::signed_out;

@@ -61,6 +61,7 @@ std::string encode_saved(const SavedSession& s) {
   j["v"] = kSavedVersion;
   j["user"] = s.user;
   j["room"] = s.room;
+  if (!s.token.empty()) j["token"] = s.token;
   Json positions = Json::array();
   for (const SavedPosition& p : s.positions)
     positions.push_back({{"room", p.room}, {"epoch", p.epoch}, {"seq", p.seq}});
@@ -86,6 +87,7 @@ std::optional<SavedSession> decode_saved(std::string_view json) {
                              (!s.room.empty() && !validation::check_room(s.room)))) {
     return std::nullopt;
   }
+  if (j.contains("token") && !get(j, "token", s.token)) return std::nullopt;
   const Json* positions = array_at(j, "positions");
   const Json* outbox = array_at(j, "outbox");
   if (positions == nullptr || outbox == nullptr) return std::nullopt;

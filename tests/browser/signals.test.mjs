@@ -23,14 +23,50 @@ const server = await startServer({ binary: opts.server, webRoot: opts['web-root'
 const browser = await launchBrowser();
 
 try {
-  const pages = [];
-  for (const name of ['Dana', 'Eli']) {
+  // Dana makes an account on the sign-in screen (name, password, "Create account");
+  // Eli just picks a name.
+  const newPage = async () => {
     const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
-    const page = await context.newPage();
-    await signIn(page, server.url, name);
-    pages.push(page);
-  }
-  const [dana, eli] = pages;
+    return context.newPage();
+  };
+  const dana = await newPage();
+  await dana.goto(server.url);
+  await clickWidget(dana, 'name_input');
+  await typeText(dana, 'Dana');
+  await clickWidget(dana, 'password_input');
+  await typeText(dana, 'correct horse');
+  await clickWidget(dana, 'create_account_button');
+  const signedIn = await waitForState(dana, (s) => s.connection === 'connected' && s.user === 'Dana',
+                                      'Dana signed in to her new account');
+  assert.ok(!signedIn.signing_in);
+  const saved = await dana.evaluate(() => JSON.parse(localStorage.getItem('parley.session.v1')));
+  assert.ok(saved.token && saved.token.split('.').length === 3, 'her token is kept for reloads');
+  const eli = await newPage();
+  await signIn(eli, server.url, 'Eli');
+
+  // Someone else trying Dana's name with a wrong password is refused, and a bare-name
+  // sign-in as Dana is refused too (the name belongs to an account).
+  const mallory = await newPage();
+  await mallory.goto(server.url);
+  await clickWidget(mallory, 'name_input');
+  await typeText(mallory, 'Dana');
+  await clickWidget(mallory, 'password_input');
+  await typeText(mallory, 'wrong password');
+  await mallory.keyboard.press('Enter');
+  const refused = await waitForState(mallory, (s) => !s.signing_in && s.refusal !== '',
+                                     'the wrong password refused');
+  assert.equal(refused.refusal, 'unknown name or wrong password');
+  assert.ok(!refused.signed_in);
+  await nextFrames(mallory, 2);
+  await shot(mallory, 's00-wrong-password');
+  await clickWidget(mallory, 'password_input');
+  await mallory.keyboard.press('Control+A');
+  await mallory.keyboard.press('Backspace');
+  await clickWidget(mallory, 'join_button');  // just the name, no password
+  const bare = await waitForState(mallory, (s) => s.error && s.error.code === 'token_missing' &&
+                                                  !s.signed_in, 'the bare name refused');
+  assert.match(bare.error.message, /belongs to an account/);
+  await mallory.context().close();
 
   // Presence: each sees both online.
   await waitForState(dana, (s) => s.online.includes('Eli') && s.online.includes('Dana'),

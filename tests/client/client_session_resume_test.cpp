@@ -203,8 +203,11 @@ TEST(ClientSessionResume, ReloadAfterTheServerStoredTheSendShowsItOnce) {
 }
 
 TEST(SavedSession, RoundTripsAndRefusesAnythingMalformed) {
-  const SavedSession s{
-      "Zoë", "team", {{"lobby", "00ff00ff00ff00ff", 12}}, {{"lobby", "c-1", "héllo", 5}}};
+  const SavedSession s{"Zoë",
+                       "team",
+                       "eyJhbGciOiJIUzI1NiJ9.e30.c2ln",
+                       {{"lobby", "00ff00ff00ff00ff", 12}},
+                       {{"lobby", "c-1", "héllo", 5}}};
   const auto back = decode_saved(encode_saved(s));
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(*back, s);

@@ -48,9 +48,24 @@ void AppModel::apply(const Intents& intents) {
   }
   if (intents.leave_room) session_.leave_room();
   if (intents.retry_now) session_.retry_now();
-  if (intents.join && !session_.signed_in()) {
-    validation::Verdict v = session_.start(trim(name_draft_));
-    refusal_ = v ? std::string() : v.reason;
+  if (intents.password_draft) password_draft_ = *intents.password_draft;
+  if ((intents.join || intents.create_account) && !session_.signed_in() && !signing_in_) {
+    const std::string name(trim(name_draft_));
+    validation::Verdict v = validation::check_name(name);
+    if (!v) {
+      refusal_ = v.reason;
+    } else if (intents.create_account && password_draft_.size() < 8) {
+      refusal_ = "an account needs a password of at least 8 characters";
+    } else if (intents.create_account || !password_draft_.empty()) {
+      // An account: the platform asks the server for a token first.
+      login_request_ = LoginRequest{name, password_draft_, intents.create_account};
+      signing_in_ = true;
+      refusal_.clear();
+    } else {
+      // Just a name (the server's development login).
+      v = session_.start(name);
+      refusal_ = v ? std::string() : v.reason;
+    }
   }
   if (intents.send && session_.signed_in()) {
     validation::Verdict v = session_.send(message_draft_, now_ms_);
@@ -62,6 +77,22 @@ void AppModel::apply(const Intents& intents) {
       refusal_ = v.reason;
     }
   }
+}
+
+std::optional<LoginRequest> AppModel::take_login_request() {
+  return std::exchange(login_request_, std::nullopt);
+}
+
+void AppModel::login_result(bool ok, const std::string& user, const std::string& token,
+                            const std::string& error) {
+  signing_in_ = false;
+  password_draft_.clear();
+  if (!ok) {
+    refusal_ = error.empty() ? "sign-in failed" : error;
+    return;
+  }
+  const validation::Verdict v = session_.start(user, token);
+  refusal_ = v ? std::string() : v.reason;
 }
 
 void AppModel::tick(std::int64_t now_ms) {

@@ -67,6 +67,8 @@ std::string snapshot_json(const AppModel& model) {
   }
   out += "]";
   out += ",\"new_room_draft\":" + json_quote(model.new_room_draft());
+  out += ",\"signing_in\":";
+  out += model.signing_in() ? "true" : "false";
   out += ",\"has_dropped\":";
   out += s.has_dropped() ? "true" : "false";
   out += ",\"refusal\":" + json_quote(model.refusal());

@@ -55,8 +55,10 @@ class Session {
   Session(SessionOptions options, IdGenerator next_id, Random01 random01);
 
   // ---- UI intents ----
-  // Signs in as `name`; the connection opens at the next take_connect_request.
-  validation::Verdict start(std::string_view name);
+  // Signs in as `name`, with an access token when the user signed in to an account (the
+  // server then takes the name from the token); the connection opens at the next
+  // take_connect_request.
+  validation::Verdict start(std::string_view name, std::string token = {});
   // Queues a message; it is written now when the room is joined, else after joining.
   validation::Verdict send(std::string_view text, std::int64_t now_ms);
   // Skips the rest of the reconnect delay.
@@ -158,6 +160,7 @@ class Session {
 
   Phase phase_ = Phase::signed_out;
   std::string user_;
+  std::string token_;
   std::string epoch_;
   std::uint64_t position_ = 0;
   std::uint32_t resume_pages_ = 0;

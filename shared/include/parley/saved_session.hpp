@@ -29,6 +29,7 @@ struct SavedSend {
 struct SavedSession {
   std::string user;
   std::string room;  // the room on screen ("" = the default)
+  std::string token;  // the access token signed in with ("" for a bare name)
   std::vector<SavedPosition> positions;
   std::vector<SavedSend> outbox;  // in the order they were written
   friend bool operator==(const SavedSession&, const SavedSession&) = default;

@@ -186,9 +186,13 @@ async def test_accounts(binary):
         admin = body["token"]
         status, body = s.http("POST", "/api/v1/token", {"name": "root", "password": "wrong"})
         assert status == 401 and body["error"]["code"] == "bad_credentials", body
-        # A registered name cannot be had through the bare-name login.
+        # A registered name cannot be had through the bare-name login, over HTTP or in
+        # a hello without a token.
         status, body = s.http("POST", "/api/v1/token", {"name": "root"})
         assert status == 401, body
+        ws, answer = await hello(s, None, name="Root")
+        assert answer["type"] == "error" and answer["code"] == "token_missing", answer
+        await ws.close()
 
         status, body = s.http("GET", "/api/v1/stats", token=admin)
         assert status == 200 and "connections" in body and "rooms" in body, body

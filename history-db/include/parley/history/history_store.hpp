@@ -101,6 +101,7 @@ class HistoryStore {
   virtual bool create_account(const Account& account) = 0;
   virtual std::optional<Account> find_account(const std::string& name) = 0;
   virtual std::uint64_t account_count() = 0;
+  virtual std::vector<std::string> account_names() = 0;
   // Counts for the stats endpoint: rooms and stored events.
   virtual std::pair<std::uint64_t, std::uint64_t> totals() = 0;
 

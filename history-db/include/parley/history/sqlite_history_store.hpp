@@ -33,6 +33,7 @@ class SqliteHistoryStore final : public HistoryStore {
   bool create_account(const Account& account) override;
   std::optional<Account> find_account(const std::string& name) override;
   std::uint64_t account_count() override;
+  std::vector<std::string> account_names() override;
   std::pair<std::uint64_t, std::uint64_t> totals() override;
   std::optional<Marks> mark(const std::string& room, const std::string& user,
                             std::uint64_t delivered, std::uint64_t read) override;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "parley/client_model/intents.hpp"
@@ -13,6 +14,14 @@
 namespace parley::client {
 
 enum class Screen { sign_in, chat };
+
+// Signing in with a password (or creating an account) asks the server for a token over
+// HTTP first; the platform carries this out and reports back with login_result().
+struct LoginRequest {
+  std::string name;
+  std::string password;
+  bool create = false;  // make the account first
+};
 
 struct Banner {
   ConnectionState state = ConnectionState::disconnected;
@@ -36,6 +45,12 @@ class AppModel {
   const std::string& name_draft() const { return name_draft_; }
   const std::string& message_draft() const { return message_draft_; }
   const std::string& new_room_draft() const { return new_room_draft_; }
+  bool password_entered() const { return !password_draft_.empty(); }
+  bool signing_in() const { return signing_in_; }
+  std::optional<LoginRequest> take_login_request();
+  // The server's answer to a LoginRequest: a token for `user`, or why not.
+  void login_result(bool ok, const std::string& user, const std::string& token,
+                    const std::string& error);
   protocol::RoomType new_room_type() const { return new_room_type_; }
   // Why the last Join or Send was refused; "" once the input is accepted or edited.
   const std::string& refusal() const { return refusal_; }
@@ -56,6 +71,9 @@ class AppModel {
   std::string name_draft_;
   std::string message_draft_;
   std::string new_room_draft_;
+  std::string password_draft_;
+  std::optional<LoginRequest> login_request_;
+  bool signing_in_ = false;
   protocol::RoomType new_room_type_ = protocol::RoomType::group;
   std::string refusal_;
 };

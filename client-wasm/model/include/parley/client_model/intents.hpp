@@ -12,6 +12,8 @@ namespace parley::client {
 struct Intents {
   std::optional<std::string> name_draft;     // the sign-in field was edited
   std::optional<std::string> message_draft;  // the message field was edited
+  std::optional<std::string> password_draft; // the password field was edited
+  bool create_account = false;               // "Create account" pressed
   bool join = false;                         // Join pressed (or Enter in the name field)
   bool send = false;                         // Send pressed (or Enter in the message field)
   bool retry_now = false;
