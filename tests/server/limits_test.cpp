@@ -16,12 +16,9 @@ namespace {
 // Another user can still connect (limits are per user).
 bool bob_free(std::uint16_t port) { return connect_as(port, "bob") != nullptr; }
 
-// A server restarted with the given limit (the harness starts without one).
-void restart_with_limit(ServerProcess& server, std::uint32_t frames, std::uint64_t bytes,
-                        int window_ms) {
-  server.stop(SIGTERM);
-  server.set_rate_limit(frames, bytes, window_ms);
-  server.start();
+// A server with the given limits (the harness otherwise runs without rate limits).
+std::unique_ptr<ServerProcess> limited(std::vector<std::string> args) {
+  return std::make_unique<ServerProcess>(ServerProcess::Options{}, std::move(args));
 }
 
 std::string id_of(int i) {
@@ -31,8 +28,8 @@ std::string id_of(int i) {
 }
 
 TEST(Limits, FramesOverTheWindowAreRefusedWithRetryAfterAndNothingIsStored) {
-  ServerProcess server;
-  restart_with_limit(server, 5, 0, 3000);
+  auto limited_server = limited({"--rate-frames", "5", "--rate-window-ms", "3000"});
+  ServerProcess& server = *limited_server;
   auto alice = connect_as(server.port(), "alice");  // frame 1
   join(*alice, "lobby", 0);                        // frame 2
   for (int i = 0; i < 4; ++i) alice->send(protocol::Send{"lobby", id_of(i), "quick"});  // 3..6
@@ -61,8 +58,8 @@ TEST(Limits, FramesOverTheWindowAreRefusedWithRetryAfterAndNothingIsStored) {
 }
 
 TEST(Limits, BytesOverTheWindowAreRefused) {
-  ServerProcess server;
-  restart_with_limit(server, 0, 900, 10000);
+  auto limited_server = limited({"--rate-bytes", "900"});
+  ServerProcess& server = *limited_server;
   auto bob = connect_as(server.port(), "bob");
   join(*bob, "lobby", 0);
   const std::string big(400, 'x');
@@ -77,10 +74,8 @@ TEST(Limits, BytesOverTheWindowAreRefused) {
 }
 
 TEST(Limits, ConnectionsPerUser) {
-  ServerProcess server;
-  server.stop(SIGTERM);
-  server.set_extra_args({"--max-connections-per-user", "2"});
-  server.start();
+  auto limited_server = limited({"--max-connections-per-user", "2"});
+  ServerProcess& server = *limited_server;
   auto first = connect_as(server.port(), "ann");
   auto second = connect_as(server.port(), "ANN");  // the same name, another spelling
   WsClient third(server.port());
@@ -102,10 +97,8 @@ TEST(Limits, ConnectionsPerUser) {
 }
 
 TEST(Limits, RoomsPerUser) {
-  ServerProcess server;
-  server.stop(SIGTERM);
-  server.set_extra_args({"--max-rooms-per-user", "2"});
-  server.start();
+  auto limited_server = limited({"--max-rooms-per-user", "2"});
+  ServerProcess& server = *limited_server;
   auto ann = connect_as(server.port(), "ann");
   for (const char* room : {"one", "two"}) {
     ann->send(protocol::CreateRoom{room, protocol::RoomType::group, protocol::AssistantMode::off});

@@ -56,7 +56,10 @@ std::filesystem::path server_binary() { return PARLEY_SERVER_BINARY; }
 
 ServerProcess::ServerProcess() : ServerProcess(Options{}) {}
 
-ServerProcess::ServerProcess(Options options) : options_(options), dir_(make_temp_dir()) {
+ServerProcess::ServerProcess(Options options) : ServerProcess(options, {}) {}
+
+ServerProcess::ServerProcess(Options options, std::vector<std::string> extra_args)
+    : options_(options), dir_(make_temp_dir()), extra_args_(std::move(extra_args)) {
   create_files();
   start();
 }
@@ -93,9 +96,8 @@ void ServerProcess::start() {
                                    std::to_string(options_.assistant_delay_ms),
                                    "--checkpoint-ms",
                                    std::to_string(options_.checkpoint_ms),
-                                   "--rate-frames", std::to_string(rate_frames_),
-                                   "--rate-bytes", std::to_string(rate_bytes_),
-                                   "--rate-window-ms", std::to_string(rate_window_ms_)};
+                                   "--rate-frames", "0",
+                                   "--rate-bytes", "0"};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());

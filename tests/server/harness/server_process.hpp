@@ -36,6 +36,9 @@ class ServerProcess {
   // Creates the temporary directory and starts the server.
   ServerProcess();
   explicit ServerProcess(Options options);
+  // With more command-line options (e.g. limits) for every start. Without them the
+  // server runs with no rate limits, so tests may send as fast as they like.
+  ServerProcess(Options options, std::vector<std::string> extra_args);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -50,15 +53,6 @@ class ServerProcess {
   bool running() const { return pid_ > 0; }
   std::uint16_t port() const { return port_; }
   void set_assistant_delay_ms(int ms) { options_.assistant_delay_ms = ms; }
-  // More command-line options for the next start().
-  void set_extra_args(std::vector<std::string> args) { extra_args_ = std::move(args); }
-  // The per-connection rate limit for the next start(); tests run without one (0)
-  // unless they set it.
-  void set_rate_limit(std::uint32_t frames, std::uint64_t bytes, int window_ms) {
-    rate_frames_ = frames;
-    rate_bytes_ = bytes;
-    rate_window_ms_ = window_ms;
-  }
 
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path db_path() const { return dir_ / "parley.db"; }
@@ -75,9 +69,6 @@ class ServerProcess {
   int pidfd_ = -1;
   std::uint16_t port_ = 0;
   std::vector<std::string> extra_args_;
-  std::uint32_t rate_frames_ = 0;
-  std::uint64_t rate_bytes_ = 0;
-  int rate_window_ms_ = 10000;
   std::thread stdout_reader_;
 };
 
