@@ -101,9 +101,15 @@ void ChatWindow::draw_header(const client::AppModel& model, client::Intents& int
   ImGui::AlignTextToFramePadding();
   ImGui::TextColored(p.text_dim, "you are %s", model.session().user().c_str());
   if (model.session().room() != "lobby") {
+    // An owner cannot leave a room, only delete it; everyone else may leave.
     ImGui::SameLine();
-    if (ImGui::SmallButton("Leave")) intents.leave_room = true;
-    widgets.record("leave_button");
+    if (model.session().role() == protocol::MemberRole::owner) {
+      if (ImGui::SmallButton("Delete room")) intents.delete_room = true;
+      widgets.record("delete_button");
+    } else {
+      if (ImGui::SmallButton("Leave")) intents.leave_room = true;
+      widgets.record("leave_button");
+    }
   }
   if (const std::string online = model.online_line(); !online.empty()) {
     ImGui::SameLine();

@@ -117,6 +117,18 @@ void Session::leave_room() {
   std::erase_if(other_positions_, [&](const SavedPosition& p) { return p.room == room; });
 }
 
+void Session::delete_room() {
+  if (options_.room == default_room_ || phase_ != Phase::live) return;
+  deleting_ = options_.room;
+  write(protocol::DeleteRoom{options_.room});
+}
+
+std::optional<protocol::MemberRole> Session::role() const {
+  for (const auto& r : rooms_)
+    if (r.room == options_.room) return r.role;
+  return std::nullopt;
+}
+
 void Session::refresh_rooms() { write(protocol::ListRooms{}); }
 
 void Session::show_room(const std::string& room) {
@@ -162,9 +174,14 @@ void Session::on_room_event(const protocol::Message& m) {
   } else if (auto* gone = std::get_if<protocol::RoomDeleted>(&m)) {
     std::erase_if(rooms_, [&](const protocol::RoomSummary& r) { return r.room == gone->room; });
     std::erase_if(other_positions_, [&](const SavedPosition& p) { return p.room == gone->room; });
+    const bool asked = gone->room == deleting_;
+    if (asked) deleting_.clear();
     if (gone->room == options_.room && options_.room != default_room_) {
-      last_error_ = protocol::Error{codes::not_found, "the room #" + gone->room + " was deleted",
-                                    gone->room, 0};
+      // Someone else's deletion is news; the user's own is what they asked for.
+      if (!asked) {
+        last_error_ = protocol::Error{codes::not_found, "the room #" + gone->room + " was deleted",
+                                      gone->room, 0};
+      }
       epoch_.clear();  // nothing of it is worth remembering
       show_room(default_room_);
     }

@@ -123,9 +123,15 @@ try {
                                  s.entries.some((e) => e.text === 'are you there'),
                      'Eli back in the lobby with its history');
 
+  // Dana, the owner, deletes her room from its header and is back in the lobby.
+  await clickWidget(dana, 'delete_button');
+  const afterDelete = await waitForState(dana, (s) => s.room === 'lobby' && s.connection === 'connected' &&
+                                                   !s.rooms.some((r) => r.room === 'plans'),
+                                         'the group room deleted');
+  assert.equal(afterDelete.error, null, 'deleting her own room raises no alarm');
+
   // Eli leaves: Dana sees one online.
   await eli.context().close();
-  await clickWidget(dana, 'room_lobby');
   await waitForState(dana, (s) => s.room === 'lobby' && s.online.length === 1 &&
                                   s.online[0] === 'Dana', 'Eli gone offline');
   console.log('ok: presence, typing and read receipts crossed between two browsers');

@@ -127,6 +127,25 @@ TEST(ClientSessionRooms, ADeletedOrForbiddenRoomSendsTheUserBackWithAReason) {
   EXPECT_EQ(h.session.last_error()->code, error_codes::forbidden);
 }
 
+TEST(ClientSessionRooms, TheOwnerDeletesTheRoomAndLandsInTheLobby) {
+  Harness h;
+  h.sign_in_and_join();
+  h.session.switch_room("plans");
+  h.feed(joined_room("plans", "p1", 0, {}));
+  h.feed(p::RoomList{{summary("lobby", p::RoomType::shared), summary("plans", p::RoomType::group)}});
+  EXPECT_EQ(h.session.role(), p::MemberRole::owner);
+  h.session.delete_room();
+  h.pump();
+  ASSERT_EQ(h.written_of<p::DeleteRoom>().size(), 1u);
+  EXPECT_EQ(h.written_of<p::DeleteRoom>()[0].room, "plans");
+  EXPECT_EQ(h.session.room(), "plans") << "nothing changes before the server confirms";
+  h.feed(p::RoomDeleted{"plans"});
+  EXPECT_EQ(h.session.room(), "lobby");
+  EXPECT_FALSE(h.session.last_error().has_value()) << "no alarm for what the user asked for";
+  ASSERT_EQ(h.session.rooms().size(), 1u);
+  EXPECT_EQ(h.session.rooms()[0].room, "lobby");
+}
+
 TEST(ClientSessionRooms, MembersFollowMemberChanges) {
   Harness h;
   h.sign_in_and_join();

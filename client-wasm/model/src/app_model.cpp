@@ -47,6 +47,7 @@ void AppModel::apply(const Intents& intents) {
     if (v) message_draft_.clear();
   }
   if (intents.leave_room) session_.leave_room();
+  if (intents.delete_room) session_.delete_room();
   if (intents.retry_now) session_.retry_now();
   if (intents.password_draft) password_draft_ = *intents.password_draft;
   if ((intents.join || intents.create_account) && !session_.signed_in() && !signing_in_) {

@@ -84,6 +84,11 @@ class Session {
   validation::Verdict create_room(std::string_view room, protocol::RoomType type);
   // Gives up membership of the current room and goes back to the default room.
   void leave_room();
+  // Deletes the current room (its owner only; the server says no to anyone else) and,
+  // once the server confirms, goes back to the default room.
+  void delete_room();
+  // The user's role in the room on screen, when the room list has it.
+  std::optional<protocol::MemberRole> role() const;
   // Asks for the room list again (unread counts).
   void refresh_rooms();
   // The user's rooms as last listed by the server.
@@ -181,6 +186,7 @@ class Session {
   std::vector<protocol::RoomSummary> rooms_;
   std::vector<protocol::Member> members_;
   std::string creating_;                              // a create_room awaiting its answer
+  std::string deleting_;                              // a delete_room awaiting its answer
   bool visible_ = true;
   bool typing_ = false;              // what the room was last told
   std::int64_t typing_sent_ms_ = 0;

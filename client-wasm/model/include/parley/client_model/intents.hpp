@@ -23,6 +23,7 @@ struct Intents {
   std::optional<protocol::RoomType> new_room_type;
   bool create_room = false;                  // Create pressed (or Enter in the field)
   bool leave_room = false;
+  bool delete_room = false;
 };
 
 }  // namespace parley::client
