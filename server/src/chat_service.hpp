@@ -64,6 +64,8 @@ class ChatService {
                                                                    const protocol::Join& m,
                                                                    const std::string& user,
                                                                    std::size_t max_rooms_per_user);
+  void on_unsubscribe(const std::shared_ptr<Subscriber>& peer, PeerState& state,
+                      const protocol::Unsubscribe& m);
   void on_auth(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                const protocol::Auth& m);
   void on_typing(const std::shared_ptr<Subscriber>& peer, PeerState& state,

@@ -132,6 +132,8 @@ std::optional<protocol::MemberRole> Session::role() const {
 void Session::refresh_rooms() { write(protocol::ListRooms{}); }
 
 void Session::show_room(const std::string& room) {
+  // Stop receiving the room going off screen; membership stays (Leave gives it up).
+  if (phase_ == Phase::live || phase_ == Phase::joining) write(protocol::Unsubscribe{options_.room});
   if (!epoch_.empty()) {
     std::erase_if(other_positions_, [&](const SavedPosition& p) { return p.room == options_.room; });
     other_positions_.push_back({options_.room, epoch_, position_});

@@ -156,6 +156,8 @@ void to_json(OrderedJson& j, const CreateRoom& m) {
 }
 
 void to_json(OrderedJson& j, const Leave& m) { j["room"] = m.room; }
+void to_json(OrderedJson& j, const Unsubscribe& m) { j["room"] = m.room; }
+void to_json(OrderedJson& j, const Unsubscribed& m) { j["room"] = m.room; }
 void to_json(OrderedJson& j, const DeleteRoom& m) { j["room"] = m.room; }
 void to_json(OrderedJson&, const ListRooms&) {}
 void to_json(OrderedJson& j, const GetRoom& m) { j["room"] = m.room; }
@@ -545,6 +547,8 @@ bool from_json(Object& o, CreateRoom& m) {
 }
 
 bool from_json(Object& o, Leave& m) { return o.required("room", m.room); }
+bool from_json(Object& o, Unsubscribe& m) { return o.required("room", m.room); }
+bool from_json(Object& o, Unsubscribed& m) { return o.required("room", m.room); }
 bool from_json(Object& o, DeleteRoom& m) { return o.required("room", m.room); }
 bool from_json(Object&, ListRooms&) { return true; }
 bool from_json(Object& o, GetRoom& m) { return o.required("room", m.room); }
@@ -648,6 +652,8 @@ constexpr Decoder kDecoders[] = {
     {"receipt", &decode_body<Receipt>},
     {"auth", &decode_body<Auth>},
     {"authed", &decode_body<Authed>},
+    {"unsubscribe", &decode_body<Unsubscribe>},
+    {"unsubscribed", &decode_body<Unsubscribed>},
 };
 
 DecodeResult refused(const char* code, std::string message, std::string type = {}) {

@@ -37,6 +37,8 @@ struct TypeName {
   const char* operator()(const Receipt&) const { return "receipt"; }
   const char* operator()(const Auth&) const { return "auth"; }
   const char* operator()(const Authed&) const { return "authed"; }
+  const char* operator()(const Unsubscribe&) const { return "unsubscribe"; }
+  const char* operator()(const Unsubscribed&) const { return "unsubscribed"; }
 };
 
 }  // namespace

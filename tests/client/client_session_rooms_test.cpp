@@ -47,6 +47,10 @@ TEST(ClientSessionRooms, SwitchingShowsTheOtherRoomAndComesBackToWhereItWas) {
   EXPECT_EQ(h.session.room(), "team");
   EXPECT_TRUE(h.session.transcript().entries().empty());
   EXPECT_EQ(h.written_of<p::Join>().back(), (p::Join{"team", 50, "", std::nullopt}));
+  // The room going off screen is unsubscribed (not left) before the other is joined.
+  ASSERT_EQ(h.written_of<p::Unsubscribe>().size(), 1u);
+  EXPECT_EQ(h.written_of<p::Unsubscribe>()[0].room, "lobby");
+  EXPECT_TRUE(h.written_of<p::Leave>().empty());
   h.feed(joined_room("team", "t1", 2, {chat(1, "bob", "x"), chat(2, "bob", "team talk")}));
   EXPECT_EQ(h.session.connection(), ConnectionState::connected);
   EXPECT_EQ(h.session.transcript().entries().back().text, "team talk");

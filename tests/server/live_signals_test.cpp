@@ -1,6 +1,7 @@
 // Presence, typing and receipts between real connections.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -108,6 +109,48 @@ TEST(LiveSignals, ReceiptsMoveForwardOnlyAndCountUnread) {
   auto eve = connect_as(server.port(), "eve");
   eve->send(protocol::Mark{"quiet", 1, 1});
   EXPECT_EQ(eve->read_until<protocol::Error>().code, "not_joined");
+}
+
+TEST(LiveSignals, UnsubscribeStopsTheRoomButKeepsMembership) {
+  ServerProcess server;
+  auto ann = connect_as(server.port(), "ann");
+  auto bob = connect_as(server.port(), "bob");
+  ann->send(protocol::CreateRoom{"team", protocol::RoomType::group, protocol::AssistantMode::off});
+  ann->read_until<protocol::RoomDetails>();
+  ann->send(protocol::Invite{"team", "bob", protocol::MemberRole::member});
+  ann->read_until<protocol::RoomDetails>();
+  join(*ann, "team");
+  join(*bob, "team");
+  EXPECT_EQ(next_of<protocol::Presence>(*ann), (protocol::Presence{"team", "bob", true}));
+
+  bob->send(protocol::Unsubscribe{"team"});
+  EXPECT_EQ(next_of<protocol::Unsubscribed>(*bob), (protocol::Unsubscribed{"team"}));
+  EXPECT_EQ(next_of<protocol::Presence>(*ann), (protocol::Presence{"team", "bob", false}));
+
+  // Nothing of the room reaches bob any more ...
+  ann->send(protocol::Send{"team", "a-1", "while bob looks elsewhere"});
+  ann->read_until<protocol::Ack>();
+  ann->send(protocol::Typing{"team", "", true});
+  for (const auto& f : pending(*bob, 7)) {
+    EXPECT_FALSE(std::holds_alternative<protocol::Posted>(f)) << protocol::type_name(f);
+    EXPECT_FALSE(std::holds_alternative<protocol::Typing>(f)) << protocol::type_name(f);
+  }
+  // ... and typing there is refused until he joins again.
+  bob->send(protocol::Typing{"team", "", true});
+  EXPECT_EQ(bob->read_until<protocol::Error>().code, "not_joined");
+
+  // He is still a member: the room is listed with the message unread, and a join
+  // resumes from his position without being invited again.
+  bob->send(protocol::ListRooms{});
+  const auto rooms = bob->read_until<protocol::RoomList>().rooms;
+  const auto team = std::find_if(rooms.begin(), rooms.end(),
+                                 [](const protocol::RoomSummary& r) { return r.room == "team"; });
+  ASSERT_NE(team, rooms.end());
+  EXPECT_EQ(team->unread, 1u);
+  bob->send(protocol::Join{"team", 50, "", std::nullopt});
+  const auto joined = bob->read_until<protocol::Joined>();
+  ASSERT_FALSE(joined.history.empty());
+  EXPECT_EQ(joined.history.back().text, "while bob looks elsewhere");
 }
 
 }  // namespace

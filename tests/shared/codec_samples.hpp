@@ -162,6 +162,8 @@ inline std::vector<Message> all() {
       CreateRoom{.room = "team-7", .room_type = RoomType::group, .assistant = AssistantMode::mention},
       CreateRoom{.room = "notes", .room_type = RoomType::private_, .assistant = AssistantMode::off},
       Leave{.room = "lobby"},
+      Unsubscribe{.room = "lobby"},
+      Unsubscribed{.room = "lobby"},
       DeleteRoom{.room = "team-7"},
       ListRooms{},
       GetRoom{.room = "team-7"},

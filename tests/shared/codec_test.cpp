@@ -55,7 +55,7 @@ TEST(TypeName, EveryAlternativeHasItsOwnTag) {
                                          "invite", "remove_member", "set_assistant", "room",
                                          "rooms", "left", "room_deleted", "member", "typing",
                                          "mark", "present", "presence", "receipt", "auth",
-                                         "authed"}));
+                                         "authed", "unsubscribe", "unsubscribed"}));
   EXPECT_EQ(tags.size(), std::variant_size_v<Message>) << "a sample of every alternative";
 }
 

@@ -122,6 +122,14 @@ struct Leave {
   friend bool operator==(const Leave&, const Leave&) = default;
 };
 
+// Stops receiving a room's events on this connection while staying a member (the
+// seed documents' "unsubscribe from a channel"; subscribing is Join). Answered with
+// Unsubscribed.
+struct Unsubscribe {
+  std::string room;
+  friend bool operator==(const Unsubscribe&, const Unsubscribe&) = default;
+};
+
 // Deletes a room and its history (owner only). Members receive RoomDeleted.
 struct DeleteRoom {
   std::string room;
@@ -328,6 +336,12 @@ struct Left {
   friend bool operator==(const Left&, const Left&) = default;
 };
 
+// The connection no longer receives the room (answer to Unsubscribe).
+struct Unsubscribed {
+  std::string room;
+  friend bool operator==(const Unsubscribed&, const Unsubscribed&) = default;
+};
+
 // The room was deleted; whatever a client holds of it is gone.
 struct RoomDeleted {
   std::string room;
@@ -374,7 +388,7 @@ using Message =
                  StreamDelta, StreamCompleted, Error, Pong, CreateRoom, Leave, DeleteRoom,
                  ListRooms, GetRoom, Invite, RemoveMember, SetAssistant, RoomDetails, RoomList,
                  Left, RoomDeleted, MemberChanged, Typing, Mark, Present, Presence, Receipt,
-                 Auth, Authed>;
+                 Auth, Authed, Unsubscribe, Unsubscribed>;
 
 // The wire tag of each alternative ("hello", "join", "send", "ping", "welcome",
 // "joined", "ack", "message", "stream_started", "stream_delta", "stream_completed",

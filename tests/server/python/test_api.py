@@ -267,7 +267,7 @@ async def test_rooms_through_rest_and_channel_publishing(binary):
         # A service publishes into the channel; a member connected to it receives it.
         ws, _ = await hello(s, ann)
         await send(ws, type="join", room="ops", history_limit=0)
-        await recv_type(ws, "joined")
+        joined_epoch = (await recv_type(ws, "joined"))["epoch"]
         status, body = s.http("POST", "/api/v1/channels/ops/publish",
                               {"client_id": "job-17", "text": "summary ready"}, token=worker)
         assert status == 201 and body["seq"] == 1, body
@@ -276,6 +276,29 @@ async def test_rooms_through_rest_and_channel_publishing(binary):
         status, body = s.http("POST", "/api/v1/channels/ops/publish",
                               {"client_id": "job-17", "text": "summary ready"}, token=worker)
         assert status == 200 and body["duplicate"] is True, body
+        # The same service over the WebSocket: send without joining, stored as its status.
+        svc, _ = await hello(s, worker)
+        await send(svc, type="send", room="ops", client_id="job-18", text="indexing 40%")
+        ack = await recv_type(svc, "ack")
+        assert ack["seq"] == 2 and ack["duplicate"] is False, ack
+        posted = await recv_type(ws, "message")
+        assert posted["message"]["kind"] == "system" and posted["message"]["text"] == "indexing 40%"
+        await svc.close()
+        # Unsubscribed, the member receives nothing; joining again from seq 2 gets seq 3.
+        await send(ws, type="unsubscribe", room="ops")
+        assert (await recv_type(ws, "unsubscribed"))["room"] == "ops"
+        status, body = s.http("POST", "/api/v1/channels/ops/publish",
+                              {"client_id": "job-19", "text": "summary posted"}, token=worker)
+        assert status == 201 and body["seq"] == 3, body
+        await send(ws, type="ping", nonce=5)
+        while True:
+            f = json.loads(await asyncio.wait_for(ws.recv(), DEADLINE))
+            assert f["type"] != "message", f
+            if f["type"] == "pong":
+                break
+        await send(ws, type="join", room="ops", history_limit=0, epoch=joined_epoch, after_seq=2)
+        resumed = await recv_type(ws, "joined")
+        assert resumed["resume"] == "ok" and [m["seq"] for m in resumed["history"]] == [3], resumed
         status, body = s.http("POST", "/api/v1/channels/ops/publish",
                               {"client_id": "x", "text": "hi"}, token=bob)
         assert status == 403 and body["error"]["code"] == "forbidden", body
