@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "imgui_internal.h"  // SetNextWindowScroll
 #include "imgui_stdlib.h"
 
 namespace parley::web {
@@ -80,8 +81,9 @@ void ChatWindow::draw(const client::AppModel& model, client::Intents& intents) {
   float composer_h = ImGui::GetFrameHeight() + style.ItemSpacing.y * 2 +
                      ImGui::GetTextLineHeightWithSpacing();
   if (!model.refusal().empty()) composer_h += ImGui::GetTextLineHeightWithSpacing();
+  layout_transcript(model);
   ImGui::BeginChild("transcript", ImVec2(0, -composer_h), false);
-  draw_transcript(model);
+  draw_transcript(model, intents);
   ImGui::EndChild();
 
   draw_composer(model, intents);
@@ -169,47 +171,131 @@ void ChatWindow::draw_error(const client::AppModel& model, client::Intents& inte
   ImGui::PopStyleColor();
 }
 
-void ChatWindow::draw_transcript(const client::AppModel& model) {
+void ChatWindow::layout_transcript(const client::AppModel& model) {
   const float scale = ImGui::GetFontSize() / kBaseFontPx;
-  const float width = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
   const float pad_x = 14 * scale;
-  const float row_h = std::floor(ImGui::GetFontSize() * 1.5f);
-  const bool changed = layout.update(model, fonts.regular, width - 2 * pad_x);
+  // The scrollbar's room is kept whether or not it shows, so rows never rewrap when it
+  // appears.
+  row_w_ = ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ScrollbarSize;
+  row_h_ = std::floor(ImGui::GetFontSize() * 1.5f);
+  ImFont* font = fonts.regular;
+  const client::LineBreaker breaker = [font](const char* begin, const char* end, float width) {
+    return font->CalcWordWrapPositionA(1.0f, begin, end, width);
+  };
+  layout_changed_ = layout.update(model.session().transcript(), row_w_ - 2 * pad_x,
+                                  reinterpret_cast<std::uintptr_t>(font), breaker);
+  if (layout_changed_) view.entries_wrapped = layout.entries_wrapped();
+  cached_entry_ = std::numeric_limits<std::uint32_t>::max();
 
-  // Scroll values still describe last frame's content, so this says whether the user
-  // was looking at the newest message before anything new arrived.
+  // One row above the messages says whether older ones are there to load.
+  const std::size_t rows = layout.row_count() == 0 ? 0 : layout.row_count() + 1;
+  ImGui::SetNextWindowContentSize(ImVec2(0.0f, static_cast<float>(rows) * row_h_));
+  if (layout.rows_prepended() > 0 && !follow_bottom) {
+    // Older history went in above: move down by as much, so the same messages stay put.
+    ImGui::SetNextWindowScroll(
+        ImVec2(-1.0f, last_scroll_y_ + static_cast<float>(layout.rows_prepended()) * row_h_));
+  }
+}
+
+void ChatWindow::draw_transcript(const client::AppModel& model, client::Intents& intents) {
+  const float width = row_w_;
+  const float row_h = row_h_;
+  const bool changed = layout_changed_;
+
+  // On a frame where nothing changed, this says whether the user looks at the newest
+  // message; new content then keeps the view there only if so.
   const bool at_bottom = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - row_h * 0.5f;
   if (!changed) follow_bottom = at_bottom;
 
-  if (layout.rows().empty()) {
+  const client::Session& session = model.session();
+  if (layout.row_count() == 0) {
     const char* hint = "No messages yet. Say hello!";
     const ImVec2 size = ImGui::CalcTextSize(hint);
     ImGui::SetCursorPos(ImVec2((ImGui::GetWindowWidth() - size.x) * 0.5f,
                                (ImGui::GetWindowHeight() - size.y) * 0.4f));
     ImGui::TextDisabled("%s", hint);
+    view = TranscriptView{};
     return;
+  }
+  // Near the top with older messages on the server: fetch the next page before the
+  // user gets there, so scrolling up does not stop.
+  // (A view following the newest message is not near the top even when a new room's
+  // first frame has not scrolled down yet — unless everything fits on screen.)
+  const bool near_top = ImGui::GetScrollY() < row_h * 40 &&
+                        (!follow_bottom || ImGui::GetScrollMaxY() < row_h * 40);
+  if (session.has_older() && !session.loading_older() && near_top) {
+    intents.load_older = true;
   }
 
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0));
   ImGuiListClipper clipper;
-  clipper.Begin(static_cast<int>(layout.rows().size()), row_h);
+  clipper.Begin(static_cast<int>(layout.row_count() + 1), row_h);
+  std::uint64_t first_seq = 0, last_seq = 0;
   while (clipper.Step()) {
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-      draw_row(layout.rows()[static_cast<std::size_t>(i)], width, row_h, model.now_ms());
+      if (i == 0) {
+        draw_top_row(model, width, row_h);
+        continue;
+      }
+      const client::TranscriptRow row = layout.row(static_cast<std::size_t>(i - 1));
+      draw_row(model, row, width, row_h);
+      const std::uint64_t seq = view_entry(model, row.entry).seq;
+      if (seq != 0) {
+        if (first_seq == 0 || seq < first_seq) first_seq = seq;
+        last_seq = std::max(last_seq, seq);
+      }
     }
   }
   clipper.End();
   ImGui::PopStyleVar();
 
   if (ImGui::BeginPopup("entry-menu")) {
-    if (ImGui::MenuItem("Copy text")) ImGui::SetClipboardText(layout.entry(copy_entry).text.c_str());
+    if (ImGui::MenuItem("Copy text") && copy_entry < layout.entry_count()) {
+      ImGui::SetClipboardText(model.entry(copy_entry).text.c_str());
+    }
     ImGui::EndPopup();
   }
   if (changed && follow_bottom) ImGui::SetScrollHereY(1.0f);
+  last_scroll_y_ = ImGui::GetScrollY();
+  view.first_seq = first_seq;
+  view.last_seq = last_seq;
+  view.scroll_y = ImGui::GetScrollY();
+  view.scroll_max_y = ImGui::GetScrollMaxY();
+  view.rows = layout.row_count();
 }
 
-void ChatWindow::draw_row(const TranscriptRow& row, float width, float row_h,
-                          std::int64_t now_ms) {
+void ChatWindow::draw_top_row(const client::AppModel& model, float width, float row_h) {
+  const Palette p;
+  const client::Session& session = model.session();
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(width, row_h));
+  std::string text;
+  if (session.loading_older()) {
+    text = "Loading older messages…";
+  } else if (session.has_older()) {
+    text = "Older messages are above";
+  } else {
+    text = "This is the start of #" + session.room();
+  }
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+  ImGui::GetWindowDrawList()->AddText(
+      ImVec2(pos.x + (width - size.x) * 0.5f, pos.y + (row_h - size.y) * 0.5f), u32(p.text_dim),
+      text.c_str());
+}
+
+const client::ViewEntry& ChatWindow::view_entry(const client::AppModel& model,
+                                                std::uint32_t entry) {
+  if (entry != cached_entry_) {
+    cached_view_ = model.entry(entry);
+    cached_entry_ = entry;
+  }
+  return cached_view_;
+}
+
+void ChatWindow::draw_row(const client::AppModel& model, const client::TranscriptRow& row,
+                          float width, float row_h) {
+  using client::TranscriptRow;
+  const std::int64_t now_ms = model.now_ms();
   const Palette p;
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(width, row_h));
@@ -219,7 +305,7 @@ void ChatWindow::draw_row(const TranscriptRow& row, float width, float row_h,
     ImGui::OpenPopup("entry-menu");
   }
 
-  const client::ViewEntry& v = layout.entry(row.entry);
+  const client::ViewEntry& v = view_entry(model, row.entry);
   const float scale = ImGui::GetFontSize() / kBaseFontPx;
   const float font_px = ImGui::GetFontSize();
   const float pad_x = 14 * scale;
@@ -308,6 +394,17 @@ void ChatWindow::draw_composer(const client::AppModel& model, client::Intents& i
   if (!model.refusal().empty()) {
     ImGui::TextColored(p.error, "%s", model.refusal().c_str());
   }
+}
+
+}  // namespace parley::web
+
+namespace parley::web {
+
+std::string TranscriptView::to_json() const {
+  return "{\"first_seq\":" + std::to_string(first_seq) + ",\"last_seq\":" +
+         std::to_string(last_seq) + ",\"scroll_y\":" + std::to_string(scroll_y) +
+         ",\"scroll_max_y\":" + std::to_string(scroll_max_y) + ",\"rows\":" +
+         std::to_string(rows) + ",\"entries_wrapped\":" + std::to_string(entries_wrapped) + "}";
 }
 
 }  // namespace parley::web

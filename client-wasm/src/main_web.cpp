@@ -1,6 +1,7 @@
 // Browser entry point: a GLFW window on the page's canvas, Dear ImGui on WebGL2, and one
 // frame function driving the session, the transport and the UI.
 #include <emscripten.h>
+#include <emscripten/html5.h>
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 
@@ -139,6 +140,18 @@ void frame() {
   }
 }
 
+// One notch of a mouse wheel is about 100 px (Chromium), 3 lines (Firefox) or one
+// page; ImGui scrolls five lines per unit, positive up.
+EM_BOOL wheel_callback(int, const EmscriptenWheelEvent* e, void*) {
+  double unit = 100.0;
+  if (e->deltaMode == DOM_DELTA_LINE) unit = 3.0;
+  if (e->deltaMode == DOM_DELTA_PAGE) unit = 1.0;
+  ImGuiIO& io = ImGui::GetIO();
+  io.MouseWheel -= static_cast<float>(e->deltaY / unit);
+  io.MouseWheelH -= static_cast<float>(e->deltaX / unit);
+  return EM_TRUE;  // the page itself does not scroll
+}
+
 void glfw_error(int code, const char* message) {
   std::fprintf(stderr, "parley: GLFW error %d: %s\n", code, message);
 }
@@ -152,7 +165,8 @@ EMSCRIPTEN_KEEPALIVE const char* parley_state_json() {
   if (g_app == nullptr) return "null";
   std::string json = client::snapshot_json(g_app->model);
   json.pop_back();  // reopen the object to add where the widgets are
-  json += ",\"widgets\":" + g_app->app.widgets().to_json(g_app->pixel_ratio) + "}";
+  json += ",\"widgets\":" + g_app->app.widgets().to_json(g_app->pixel_ratio);
+  json += ",\"view\":" + g_app->app.chat.view.to_json() + "}";
   g_app->snapshot = std::move(json);
   return g_app->snapshot.c_str();
 }
@@ -222,6 +236,11 @@ int main() {
   g_app = new WebApp;  // lives as long as the page
   g_app->window = window;
   glfwSetKeyCallback(window, key_callback);  // replaces ImGui's, which it forwards to
+  // Emscripten's GLFW passes the DOM wheel delta through raw (about 100 per notch, in
+  // the page's direction), which would scroll the wrong way by pages: the wheel goes to
+  // ImGui from the DOM event instead, in notches.
+  glfwSetScrollCallback(window, [](GLFWwindow*, double, double) {});
+  emscripten_set_wheel_callback("#canvas", nullptr, true, wheel_callback);
   update_pixel_ratio(*g_app);
   ImGui_ImplOpenGL3_CreateDeviceObjects();
   g_app->model.session().set_online(parley::web::navigator_online());

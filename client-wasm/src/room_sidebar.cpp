@@ -64,11 +64,18 @@ void RoomSidebar::draw(const client::AppModel& model, client::Intents& intents,
     // Two to a line: the sidebar is narrow.
     if (t == RoomType::group) ImGui::SameLine();
   }
-  if (ImGui::Button("Create", ImVec2(-1, 0)) || enter) {
+  const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+  if (ImGui::Button("Create", ImVec2(half, 0)) || enter) {
     intents.new_room_draft = draft;
     intents.create_room = true;
   }
   widgets.record("create_room_button");
+  ImGui::SameLine();
+  if (ImGui::Button("Join", ImVec2(-1, 0))) {
+    intents.new_room_draft = draft;
+    intents.join_room = true;
+  }
+  widgets.record("join_room_button");
 
   ImGui::Spacing();
   section("MEMBERS", fonts);
@@ -79,13 +86,74 @@ void RoomSidebar::draw(const client::AppModel& model, client::Intents& intents,
     });
   };
   if (s.members().empty()) ImGui::TextColored(p.text_dim, "anyone signed in");
+  const bool manager = model.can_manage_room();
+  const bool owner = s.role() == protocol::MemberRole::owner;
   for (const auto& m : s.members()) {
     ImGui::TextColored(is_online(m.user) ? p.ok : p.text_dim, "%s", "●");
     ImGui::SameLine();
-    ImGui::TextUnformatted(m.user.c_str());
-    if (m.role != protocol::MemberRole::member) {
-      ImGui::SameLine();
-      ImGui::TextColored(p.text_dim, "%s", protocol::to_string(m.role));
+    std::string label = m.user;
+    if (m.role != protocol::MemberRole::member) label += std::string("  ") + protocol::to_string(m.role);
+    // Owners manage everyone but themselves; admins manage plain members.
+    const bool manageable = manager && !validation::same_name(m.user, s.user()) &&
+                            m.role != protocol::MemberRole::owner &&
+                            (owner || m.role == protocol::MemberRole::member);
+    if (!manageable) {
+      ImGui::TextUnformatted(label.c_str());
+      continue;
+    }
+    const std::string popup = "member_menu_" + m.user;
+    if (ImGui::Selectable((label + "##member_" + m.user).c_str(), false)) ImGui::OpenPopup(popup.c_str());
+    widgets.record("member_" + m.user);
+    if (ImGui::BeginPopup(popup.c_str())) {
+      if (owner) {
+        const bool admin = m.role == protocol::MemberRole::admin;
+        if (ImGui::MenuItem(admin ? "Make member" : "Make admin")) {
+          intents.set_role = protocol::Member{
+              m.user, admin ? protocol::MemberRole::member : protocol::MemberRole::admin};
+        }
+        widgets.record("member_role_item");
+      }
+      if (ImGui::MenuItem("Remove from room")) intents.remove_member = m.user;
+      widgets.record("member_remove_item");
+      ImGui::EndPopup();
+    }
+  }
+
+  const protocol::RoomSummary* summary = nullptr;
+  for (const auto& r : s.rooms())
+    if (r.room == s.room()) summary = &r;
+  if (manager && summary != nullptr && summary->type == RoomType::group) {
+    std::string invitee = model.invite_draft();
+    ImGui::SetNextItemWidth(-1);
+    const bool enter = ImGui::InputTextWithHint("##invite", "name to invite", &invitee,
+                                                ImGuiInputTextFlags_EnterReturnsTrue);
+    widgets.record("invite_input");
+    if (invitee != model.invite_draft()) intents.invite_draft = invitee;
+    if (ImGui::Button("Invite", ImVec2(-1, 0)) || enter) {
+      intents.invite_draft = invitee;
+      intents.invite = true;
+    }
+    widgets.record("invite_button");
+  }
+
+  if (summary != nullptr) {
+    ImGui::Spacing();
+    section("ASSISTANT", fonts);
+    using protocol::AssistantMode;
+    if (!manager) {
+      ImGui::TextColored(p.text_dim, "answers %s",
+                         summary->assistant == AssistantMode::always    ? "every message"
+                         : summary->assistant == AssistantMode::mention ? "when @Parley is named"
+                                                                         : "nothing (off)");
+      return;
+    }
+    for (AssistantMode mode : {AssistantMode::always, AssistantMode::mention, AssistantMode::off}) {
+      const char* word = protocol::to_string(mode);
+      if (ImGui::RadioButton(word, summary->assistant == mode) && summary->assistant != mode) {
+        intents.set_assistant = mode;
+      }
+      widgets.record(std::string("assistant_") + word);
+      if (mode != AssistantMode::off) ImGui::SameLine();
     }
   }
 }

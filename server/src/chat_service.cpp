@@ -112,6 +112,7 @@ void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& s
     return rooms_.leave(peer, user, *l);
   }
   if (auto* u = std::get_if<Unsubscribe>(&msg)) return on_unsubscribe(peer, state, *u);
+  if (auto* f = std::get_if<FetchHistory>(&msg)) return on_fetch_history(peer, user, *f);
   if (auto* d = std::get_if<DeleteRoom>(&msg)) return rooms_.remove_room(peer, user, *d);
   if (std::holds_alternative<ListRooms>(msg)) return rooms_.list(peer, user);
   if (auto* g = std::get_if<GetRoom>(&msg)) return rooms_.details(peer, user, *g);
@@ -329,6 +330,41 @@ void ChatService::on_unsubscribe(const std::shared_ptr<Subscriber>& peer, PeerSt
   if (presence_.leave(m.room, state.user, peer.get()))
     fanout_.publish(m.room, frame_of(Presence{m.room, state.user, false}));
   peer->deliver(frame_of(Unsubscribed{m.room}));
+}
+
+void ChatService::on_fetch_history(const std::shared_ptr<Subscriber>& peer,
+                                   const std::string& user, const FetchHistory& m) {
+  if (auto v = validation::check_room(m.room); !v) {
+    peer->deliver(error_frame(v.code, v.reason, m.room));
+    return;
+  }
+  if (m.limit == 0 || m.limit > validation::kMaxHistoryLimit) {
+    peer->deliver(error_frame(codes::bad_field,
+                              "fetch_history.limit: 1 to " +
+                                  std::to_string(validation::kMaxHistoryLimit),
+                              m.room));
+    return;
+  }
+  history_.post(
+      {[peer, m, user](history::HistoryStore& store) -> HistoryWorker::Continuation {
+         const auto info = store.find_room(m.room);
+         const auto role = info ? store.member_role(m.room, user) : std::nullopt;
+         // Reading is entering without the side effects: a shared room is open to all,
+         // the others to their members; outsiders hear what a missing room would say.
+         if (!info || !access::may_enter(info->type, role)) {
+           return [peer, f = error_frame(codes::not_found,
+                                         "no room '" + m.room + "' that you may see", m.room)] {
+             peer->deliver(f);
+           };
+         }
+         const std::uint64_t before = m.before_seq == 0 ? info->head_seq + 1 : m.before_seq;
+         HistoryPage page{m.room, info->epoch, before, store.before(m.room, before, m.limit), false};
+         page.more = !page.messages.empty() && page.messages.front().seq > 1;
+         return [peer, f = frame_of(page)] { peer->deliver(f); };
+       },
+       [peer, room = m.room](const std::string&) {
+         peer->deliver(error_frame(codes::internal, "could not read the room's history", room));
+       }});
 }
 
 void ChatService::on_typing(const std::shared_ptr<Subscriber>& peer, PeerState& state,

@@ -66,6 +66,8 @@ class ChatService {
                                                                    std::size_t max_rooms_per_user);
   void on_unsubscribe(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                       const protocol::Unsubscribe& m);
+  void on_fetch_history(const std::shared_ptr<Subscriber>& peer, const std::string& user,
+                        const protocol::FetchHistory& m);
   void on_auth(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                const protocol::Auth& m);
   void on_typing(const std::shared_ptr<Subscriber>& peer, PeerState& state,

@@ -131,6 +131,33 @@ std::optional<protocol::MemberRole> Session::role() const {
 
 void Session::refresh_rooms() { write(protocol::ListRooms{}); }
 
+void Session::invite(std::string_view user, protocol::MemberRole role) {
+  write(protocol::Invite{options_.room, std::string(user), role});
+}
+
+void Session::remove_member(std::string_view user) {
+  write(protocol::RemoveMember{options_.room, std::string(user)});
+}
+
+void Session::set_assistant(protocol::AssistantMode mode) {
+  write(protocol::SetAssistant{options_.room, mode});
+}
+
+void Session::load_older(std::uint32_t limit) {
+  if (phase_ != Phase::live || older_pending_ || !has_older()) return;
+  older_pending_ = true;
+  write(protocol::FetchHistory{options_.room, floor_, limit});
+}
+
+void Session::on_history_page(const protocol::HistoryPage& p) {
+  // A page for another room, another epoch or an older request is stale: drop it.
+  if (!older_pending_ || p.room != options_.room || p.epoch != epoch_ || p.before_seq != floor_)
+    return;
+  older_pending_ = false;
+  transcript_.merge_older(p.messages, user_);
+  floor_ = p.more && !p.messages.empty() ? p.messages.front().seq : 1;
+}
+
 void Session::show_room(const std::string& room) {
   // Stop receiving the room going off screen; membership stays (Leave gives it up).
   if (phase_ == Phase::live || phase_ == Phase::joining) write(protocol::Unsubscribe{options_.room});
@@ -140,6 +167,8 @@ void Session::show_room(const std::string& room) {
   }
   options_.room = room;
   transcript_.clear();
+  floor_ = 0;
+  older_pending_ = false;
   signals_.clear();
   members_.clear();
   epoch_.clear();
@@ -171,6 +200,13 @@ void Session::on_room_event(const protocol::Message& m) {
       return;
     }
     if (d->summary.room == options_.room) members_ = d->members;
+    // Settings in the details (the assistant mode after set_assistant) are the newest.
+    for (auto& r : rooms_) {
+      if (r.room != d->summary.room) continue;
+      r.type = d->summary.type;
+      r.assistant = d->summary.assistant;
+      r.owner = d->summary.owner;
+    }
   } else if (std::holds_alternative<protocol::Left>(m)) {
     refresh_rooms();
   } else if (auto* gone = std::get_if<protocol::RoomDeleted>(&m)) {
@@ -322,6 +358,8 @@ void Session::handle(std::int64_t now_ms, protocol::Message&& m) {
     if (d->room == options_.room && phase_ == Phase::live) transcript_.stream_delta(*d);
   } else if (auto* c = std::get_if<protocol::StreamCompleted>(&m)) {
     if (c->room == options_.room && accept_position(c->seq)) transcript_.stream_completed(*c);
+  } else if (auto* h = std::get_if<protocol::HistoryPage>(&m)) {
+    on_history_page(*h);
   } else if (auto* e = std::get_if<protocol::Error>(&m)) {
     on_error(now_ms, *e);
   } else if (std::holds_alternative<protocol::RoomList>(m) ||
@@ -383,12 +421,15 @@ void Session::on_joined(std::int64_t now_ms, const protocol::Joined& j) {
   if (j.resume == protocol::Resume::reset || (!epoch_.empty() && j.epoch != epoch_)) {
     transcript_.clear_stored();
     position_ = 0;
+    older_pending_ = false;
+  }
+  if (!transcript_.has_stored()) {
+    // What this answer starts with is the oldest event held; everything after it follows.
+    floor_ = j.history.empty() ? j.head_seq + 1 : j.history.front().seq;
   }
   epoch_ = j.epoch;
-  for (const protocol::ChatMessage& m : j.history) {
-    transcript_.merge(m, user_);
-    position_ = std::max(position_, m.seq);
-  }
+  transcript_.merge_all(j.history, user_);
+  for (const protocol::ChatMessage& m : j.history) position_ = std::max(position_, m.seq);
   changed();
   if (j.more) {
     // Part of a long gap: ask for the next page; the connection is not live yet.
@@ -411,6 +452,7 @@ void Session::on_joined(std::int64_t now_ms, const protocol::Joined& j) {
 
 void Session::on_error(std::int64_t now_ms, const protocol::Error& e) {
   last_error_ = e;
+  if (e.ref == options_.room) older_pending_ = false;  // a refused fetch_history among others
   if (e.code == codes::not_found && e.ref == options_.room && phase_ == Phase::joining &&
       options_.room != default_room_) {
     // The room is gone or closed to us: back to the default room; the error says why.
@@ -523,6 +565,7 @@ void Session::drop(std::int64_t now_ms, std::string_view reason) {
   resend_at_ms_ = 0;  // joining again resends everything pending anyway
   signals_.clear();   // the next join brings who is here now
   typing_ = false;
+  older_pending_ = false;  // asked again once live
   dropped_before_ = true;
   disconnect_reason_ = std::string(reason);
   next_attempt_ms_ = now_ms + backoff_.next_delay_ms();

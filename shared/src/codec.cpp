@@ -39,6 +39,12 @@ OrderedJson object_of(const ChatMessage& m) {
   return j;
 }
 
+OrderedJson array_of(const std::vector<ChatMessage>& messages) {
+  OrderedJson out = OrderedJson::array();
+  for (const ChatMessage& message : messages) out.push_back(object_of(message));
+  return out;
+}
+
 void to_json(OrderedJson& j, const Hello& m) {
   j["name"] = m.name;
   j["client"] = m.client;
@@ -81,9 +87,7 @@ void to_json(OrderedJson& j, const Joined& m) {
   j["room"] = m.room;
   j["epoch"] = m.epoch;
   j["head_seq"] = m.head_seq;
-  OrderedJson history = OrderedJson::array();
-  for (const ChatMessage& message : m.history) history.push_back(object_of(message));
-  j["history"] = std::move(history);
+  j["history"] = array_of(m.history);
   j["resume"] = to_string(m.resume);
   j["more"] = m.more;
 }
@@ -158,6 +162,20 @@ void to_json(OrderedJson& j, const CreateRoom& m) {
 void to_json(OrderedJson& j, const Leave& m) { j["room"] = m.room; }
 void to_json(OrderedJson& j, const Unsubscribe& m) { j["room"] = m.room; }
 void to_json(OrderedJson& j, const Unsubscribed& m) { j["room"] = m.room; }
+
+void to_json(OrderedJson& j, const FetchHistory& m) {
+  j["room"] = m.room;
+  j["before_seq"] = m.before_seq;
+  j["limit"] = m.limit;
+}
+
+void to_json(OrderedJson& j, const HistoryPage& m) {
+  j["room"] = m.room;
+  j["epoch"] = m.epoch;
+  j["before_seq"] = m.before_seq;
+  j["messages"] = array_of(m.messages);
+  j["more"] = m.more;
+}
 void to_json(OrderedJson& j, const DeleteRoom& m) { j["room"] = m.room; }
 void to_json(OrderedJson&, const ListRooms&) {}
 void to_json(OrderedJson& j, const GetRoom& m) { j["room"] = m.room; }
@@ -549,6 +567,17 @@ bool from_json(Object& o, CreateRoom& m) {
 bool from_json(Object& o, Leave& m) { return o.required("room", m.room); }
 bool from_json(Object& o, Unsubscribe& m) { return o.required("room", m.room); }
 bool from_json(Object& o, Unsubscribed& m) { return o.required("room", m.room); }
+
+bool from_json(Object& o, FetchHistory& m) {
+  return o.required("room", m.room) && o.required("before_seq", m.before_seq) &&
+         o.optional("limit", m.limit);
+}
+
+bool from_json(Object& o, HistoryPage& m) {
+  return o.required("room", m.room) && o.required("epoch", m.epoch) &&
+         o.required("before_seq", m.before_seq) && o.required("messages", m.messages) &&
+         o.optional("more", m.more);
+}
 bool from_json(Object& o, DeleteRoom& m) { return o.required("room", m.room); }
 bool from_json(Object&, ListRooms&) { return true; }
 bool from_json(Object& o, GetRoom& m) { return o.required("room", m.room); }
@@ -654,6 +683,8 @@ constexpr Decoder kDecoders[] = {
     {"authed", &decode_body<Authed>},
     {"unsubscribe", &decode_body<Unsubscribe>},
     {"unsubscribed", &decode_body<Unsubscribed>},
+    {"fetch_history", &decode_body<FetchHistory>},
+    {"history_page", &decode_body<HistoryPage>},
 };
 
 DecodeResult refused(const char* code, std::string message, std::string type = {}) {

@@ -39,6 +39,8 @@ struct TypeName {
   const char* operator()(const Authed&) const { return "authed"; }
   const char* operator()(const Unsubscribe&) const { return "unsubscribe"; }
   const char* operator()(const Unsubscribed&) const { return "unsubscribed"; }
+  const char* operator()(const FetchHistory&) const { return "fetch_history"; }
+  const char* operator()(const HistoryPage&) const { return "history_page"; }
 };
 
 }  // namespace

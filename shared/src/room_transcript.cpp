@@ -75,16 +75,29 @@ bool RoomTranscript::has_stored() const {
 
 void RoomTranscript::merge(const protocol::ChatMessage& m, std::string_view self) {
   ++revision_;
+  merge_event(m, self);
+}
+
+void RoomTranscript::merge_all(const std::vector<protocol::ChatMessage>& events,
+                               std::string_view self) {
+  ++revision_;  // one revision: a view hears of the batch as one change
+  for (const auto& m : events) merge_event(m, self);
+}
+
+void RoomTranscript::merge_event(const protocol::ChatMessage& m, std::string_view self) {
   if (m.seq == 0) return;
   if (m.kind == protocol::MessageKind::end) {
-    stream_completed(protocol::StreamCompleted{m.room, m.gen_id, m.seq, m.ref, m.text, m.status});
+    complete(protocol::StreamCompleted{m.room, m.gen_id, m.seq, m.ref, m.text, m.status});
     return;
   }
   const bool own = !m.client_id.empty() && m.author == self;
 
   if (own) {
     auto p = pending_it(m.client_id);
-    if (p != entries_.end()) entries_.erase(p);
+    if (p != entries_.end()) {
+      touch(static_cast<std::size_t>(p - entries_.begin()));
+      entries_.erase(p);
+    }
   }
 
   Entry* e = find_seq_mut(m.seq);
@@ -94,6 +107,7 @@ void RoomTranscript::merge(const protocol::ChatMessage& m, std::string_view self
     fresh.delivery = own ? Delivery::sent : Delivery::none;
     e = &insert_stored(std::move(fresh));
   }
+  touch(e);
   // A streaming snapshot can lag behind deltas already applied: keep the longer text.
   const bool keep_text = m.status == protocol::MessageStatus::streaming &&
                          e->status == protocol::MessageStatus::streaming &&
@@ -112,10 +126,68 @@ void RoomTranscript::merge(const protocol::ChatMessage& m, std::string_view self
   }
 }
 
+void RoomTranscript::merge_older(const std::vector<protocol::ChatMessage>& page,
+                                 std::string_view self) {
+  ++revision_;
+  std::vector<Entry> fresh;  // ascending, none of them held yet
+  std::vector<const protocol::ChatMessage*> held;
+  for (const auto& m : page) {
+    if (m.seq == 0) continue;
+    if (m.kind == protocol::MessageKind::end) {
+      // The stored reply row already carries its final text and status; an end event
+      // only matters for a reply of this page that is still marked streaming.
+      auto it = std::partition_point(fresh.begin(), fresh.end(),
+                                     [&](const Entry& e) { return e.seq < m.ref; });
+      if (it != fresh.end() && it->seq == m.ref) {
+        it->text = m.text;
+        it->status = m.status;
+      }
+      continue;
+    }
+    if (find_seq_mut(m.seq) != nullptr || (!fresh.empty() && fresh.back().seq >= m.seq)) {
+      held.push_back(&m);
+      continue;
+    }
+    const bool own = !m.client_id.empty() && m.author == self;
+    Entry e;
+    e.seq = m.seq;
+    e.author = m.author;
+    e.kind = m.kind;
+    e.text = m.text;
+    e.status = m.status;
+    e.delivery = own ? Delivery::sent : Delivery::none;
+    e.client_id = m.client_id;
+    e.gen_id = m.gen_id;
+    e.ts_ms = m.ts_ms;
+    fresh.push_back(std::move(e));
+  }
+  if (!fresh.empty()) {
+    auto at = std::partition_point(entries_.begin(), entries_.end(),
+                                   [&](const Entry& x) { return before(x, fresh.front().seq); });
+    const bool block = at == entries_.end() || at->pending() || at->seq > fresh.back().seq;
+    if (block) {
+      const auto index = static_cast<std::size_t>(at - entries_.begin());
+      const std::size_t count = fresh.size();
+      entries_.insert(at, std::make_move_iterator(fresh.begin()),
+                      std::make_move_iterator(fresh.end()));
+      if (index == 0) {
+        changes_.prepended(revision_, count);
+      } else {
+        touch(index);
+      }
+    } else {
+      // Interleaved with what is held (unusual): one at a time.
+      for (Entry& e : fresh) touch(&insert_stored(std::move(e)));
+    }
+  }
+  for (const auto* m : held) merge_event(*m, self);
+}
+
 void RoomTranscript::add_pending(Entry e) {
   ++revision_;
   e.seq = 0;
   entries_.push_back(std::move(e));
+  touch(entries_.size() - 1);
 }
 
 void RoomTranscript::acknowledge(std::string_view client_id, std::uint64_t seq) {
@@ -125,9 +197,11 @@ void RoomTranscript::acknowledge(std::string_view client_id, std::uint64_t seq) 
     // The broadcast came first and already took the pending entry's place.
     return;
   }
+  touch(static_cast<std::size_t>(p - entries_.begin()));
   Entry moved = std::move(*p);
   entries_.erase(p);
   if (Entry* existing = find_seq_mut(seq)) {
+    touch(existing);
     existing->delivery = Delivery::sent;
     existing->failure.clear();
     return;
@@ -135,13 +209,14 @@ void RoomTranscript::acknowledge(std::string_view client_id, std::uint64_t seq) 
   moved.seq = seq;
   moved.delivery = Delivery::sent;
   moved.failure.clear();
-  insert_stored(std::move(moved));
+  touch(&insert_stored(std::move(moved)));
 }
 
 void RoomTranscript::fail(std::string_view client_id, std::string reason) {
   ++revision_;
   auto p = pending_it(client_id);
   if (p == entries_.end()) return;
+  touch(&*p);
   p->delivery = Delivery::failed;
   p->failure = std::move(reason);
 }
@@ -158,6 +233,7 @@ void RoomTranscript::stream_started(const protocol::StreamStarted& s) {
   ++revision_;
   if (Entry* e = find_seq_mut(s.seq)) {
     if (e->gen_id.empty()) e->gen_id = s.gen_id;
+    touch(e);
     return;
   }
   Entry e;
@@ -167,7 +243,7 @@ void RoomTranscript::stream_started(const protocol::StreamStarted& s) {
   e.status = protocol::MessageStatus::streaming;
   e.gen_id = s.gen_id;
   e.ts_ms = s.ts_ms;
-  insert_stored(std::move(e));
+  touch(&insert_stored(std::move(e)));
 }
 
 void RoomTranscript::stream_delta(const protocol::StreamDelta& d) {
@@ -175,6 +251,7 @@ void RoomTranscript::stream_delta(const protocol::StreamDelta& d) {
   Entry* e = find_gen(d.gen_id);
   if (e == nullptr || e->status != protocol::MessageStatus::streaming) return;
   const std::uint64_t held = e->text.size();
+  touch(e);
   if (d.offset > held) {
     e->needs_refresh = true;
     return;
@@ -186,6 +263,10 @@ void RoomTranscript::stream_delta(const protocol::StreamDelta& d) {
 
 void RoomTranscript::stream_completed(const protocol::StreamCompleted& c) {
   ++revision_;
+  complete(c);
+}
+
+void RoomTranscript::complete(const protocol::StreamCompleted& c) {
   Entry* e = find_seq_mut(c.reply_seq);
   if (e == nullptr) e = find_gen(c.gen_id);
   if (e == nullptr) {
@@ -197,6 +278,7 @@ void RoomTranscript::stream_completed(const protocol::StreamCompleted& c) {
     fresh.gen_id = c.gen_id;
     e = &insert_stored(std::move(fresh));
   }
+  touch(e);
   e->text = c.text;
   e->status = c.status;
   e->needs_refresh = false;
@@ -205,11 +287,13 @@ void RoomTranscript::stream_completed(const protocol::StreamCompleted& c) {
 void RoomTranscript::clear() {
   ++revision_;
   entries_.clear();
+  changes_.reset(revision_);
 }
 
 void RoomTranscript::clear_stored() {
   ++revision_;
   std::erase_if(entries_, [](const Entry& e) { return !e.pending(); });
+  changes_.reset(revision_);
 }
 
 }  // namespace parley::client

@@ -233,5 +233,52 @@ TEST(Recovery, LongGapIsPagedThroughInBoundedPages) {
   EXPECT_EQ(pages, 3u) << "500 + 500 + 350";
 }
 
+// Scroll-back with the real client Session: starting from the newest 50 events it
+// fetches older pages until the first message while new messages keep arriving, and
+// ends holding exactly the server's history.
+TEST(Recovery, ScrollingBackFetchesOlderPagesUpToTheFirstMessage) {
+  ServerProcess::Options options;
+  options.assistant_delay_ms = 0;
+  ServerProcess server(options);
+  auto bob = connect_as(server.port(), "bob");
+  join(*bob, "lobby", 0);
+  auto write = [&](int from, int count) {
+    for (int i = from; i < from + count; ++i) {
+      std::string id = "old-";
+      id += std::to_string(i);
+      bob->send(protocol::Send{"lobby", id, "message " + id});
+      bob->read_until<protocol::StreamCompleted>();
+    }
+  };
+  write(0, 120);  // 360 events with the replies and their ends
+
+  Crowd crowd;
+  crowd.clients.push_back(std::make_unique<SessionClient>(
+      crowd.ioc, [&] { return server.port(); }, "ann", 5));
+  auto& ann = *crowd.clients[0];
+  ASSERT_TRUE(crowd.run_until([&] { return ann.connected(); }, 10000));
+  EXPECT_GT(ann.session().floor(), 300u) << "only the newest events at first";
+  std::size_t pages = 0;
+  bool wrote_more = false;
+  ASSERT_TRUE(crowd.run_until(
+      [&] {
+        if (!ann.session().has_older() && !ann.session().loading_older()) return true;
+        if (!ann.session().loading_older()) {
+          ann.session().load_older(100);
+          if (ann.session().loading_older()) ++pages;
+        }
+        if (pages == 2 && !wrote_more) {
+          wrote_more = true;
+          write(1000, 5);  // live events while scrolling back
+        }
+        return false;
+      },
+      30000));
+  EXPECT_GE(pages, 4u) << "about 310 older events in pages of 100";
+  ASSERT_TRUE(crowd.run_until([&] { return settled(ann, head_of(server.port())); }, 10000));
+  EXPECT_EQ(ann.session().floor(), 1u);
+  expect_same_as_server(ann, shown(full_history(server.port(), "lobby").history));
+}
+
 }  // namespace
 }  // namespace parley::itest

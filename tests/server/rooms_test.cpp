@@ -7,6 +7,7 @@
 
 #include "chat_steps.hpp"
 #include "frame_log.hpp"
+#include "parley/validation.hpp"
 #include "server_process.hpp"
 
 namespace parley::itest {
@@ -215,6 +216,49 @@ TEST(Rooms, ListRoomsGivesEachRoomWithTheUsersRole) {
   EXPECT_EQ(list.rooms[2].room, "lobby");
   EXPECT_EQ(list.rooms[2].owner, "") << "the lobby belongs to nobody";
   EXPECT_EQ(list.rooms[2].role, MemberRole::member);
+}
+
+TEST(Rooms, OlderHistoryIsFetchedInPagesWithTheSameAccessAsJoining) {
+  ServerProcess server;
+  auto ann = connect_as(server.port(), "ann");
+  ann->send(protocol::CreateRoom{"team", protocol::RoomType::group, protocol::AssistantMode::off});
+  ann->read_until<protocol::RoomDetails>();
+  join(*ann, "team");
+  for (int i = 1; i <= 25; ++i) {
+    std::string id = "t-";
+    id += std::to_string(i);
+    ann->send(protocol::Send{"team", id, "note " + id});
+    ann->read_until<protocol::Ack>();
+  }
+  ann->send(protocol::FetchHistory{"team", 0, 10});
+  auto page = ann->read_until<protocol::HistoryPage>();
+  ASSERT_EQ(page.messages.size(), 10u);
+  EXPECT_EQ(page.messages.front().seq, 16u);
+  EXPECT_EQ(page.messages.back().seq, 25u);
+  EXPECT_EQ(page.before_seq, 26u) << "0 means from the newest";
+  EXPECT_TRUE(page.more);
+  ann->send(protocol::FetchHistory{"team", 6, 10});
+  page = ann->read_until<protocol::HistoryPage>();
+  ASSERT_EQ(page.messages.size(), 5u);
+  EXPECT_EQ(page.messages.front().seq, 1u);
+  EXPECT_FALSE(page.more);
+  ann->send(protocol::FetchHistory{"team", 1, 10});
+  page = ann->read_until<protocol::HistoryPage>();
+  EXPECT_TRUE(page.messages.empty());
+  EXPECT_FALSE(page.more);
+
+  for (std::uint32_t bad : {0u, validation::kMaxHistoryLimit + 1}) {
+    ann->send(protocol::FetchHistory{"team", 0, bad});
+    EXPECT_EQ(ann->read_until<protocol::Error>().code, "bad_field");
+  }
+  // Outsiders of a group room learn nothing: the answer a missing room gets.
+  auto eve = connect_as(server.port(), "eve");
+  eve->send(protocol::FetchHistory{"team", 0, 10});
+  const auto refused = eve->read_until<protocol::Error>();
+  EXPECT_EQ(refused.code, "not_found");
+  eve->send(protocol::FetchHistory{"nowhere", 0, 10});
+  EXPECT_EQ(eve->read_until<protocol::Error>().message, "no room 'nowhere' that you may see");
+  EXPECT_EQ(refused.message, "no room 'team' that you may see");
 }
 
 }  // namespace

@@ -165,6 +165,8 @@ const std::vector<std::string>& optional_fields(const std::string& type) {
       {"hello", {"client", "token"}},
       {"join", {"history_limit", "epoch", "after_seq"}},
       {"joined", {"resume", "more"}},
+      {"fetch_history", {"limit"}},
+      {"history_page", {"more"}},
       {"create_room", {"room_type", "assistant"}},
       {"invite", {"role"}},
       {"member", {"removed"}},

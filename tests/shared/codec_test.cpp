@@ -55,7 +55,8 @@ TEST(TypeName, EveryAlternativeHasItsOwnTag) {
                                          "invite", "remove_member", "set_assistant", "room",
                                          "rooms", "left", "room_deleted", "member", "typing",
                                          "mark", "present", "presence", "receipt", "auth",
-                                         "authed", "unsubscribe", "unsubscribed"}));
+                                         "authed", "unsubscribe", "unsubscribed", "fetch_history",
+                                         "history_page"}));
   EXPECT_EQ(tags.size(), std::variant_size_v<Message>) << "a sample of every alternative";
 }
 

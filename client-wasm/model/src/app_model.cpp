@@ -41,12 +41,37 @@ void AppModel::apply(const Intents& intents) {
       refusal_ = v.reason;
     }
   }
+  if (intents.join_room && session_.signed_in()) {
+    // Joining a shared room by name (or making it, when nobody has); a group room the
+    // user is not in answers not_found and the user stays where they are.
+    validation::Verdict v = session_.switch_room(trim(new_room_draft_));
+    refusal_ = v ? std::string() : v.reason;
+    if (v) {
+      new_room_draft_.clear();
+      message_draft_.clear();
+    }
+  }
   if (intents.switch_room) {
     validation::Verdict v = session_.switch_room(*intents.switch_room);
     refusal_ = v ? std::string() : v.reason;
     if (v) message_draft_.clear();
   }
   if (intents.leave_room) session_.leave_room();
+  if (intents.load_older) session_.load_older(validation::kMaxHistoryLimit);
+  if (intents.invite_draft) invite_draft_ = *intents.invite_draft;
+  if (intents.invite_role) invite_role_ = *intents.invite_role;
+  if (intents.invite) {
+    if (auto v = validation::check_name(invite_draft_); !v) {
+      refusal_ = v.reason;
+    } else {
+      session_.invite(invite_draft_, invite_role_);
+      invite_draft_.clear();
+      refusal_.clear();
+    }
+  }
+  if (intents.remove_member) session_.remove_member(*intents.remove_member);
+  if (intents.set_role) session_.invite(intents.set_role->user, intents.set_role->role);
+  if (intents.set_assistant) session_.set_assistant(*intents.set_assistant);
   if (intents.delete_room) session_.delete_room();
   if (intents.retry_now) session_.retry_now();
   if (intents.password_draft) password_draft_ = *intents.password_draft;
@@ -145,6 +170,11 @@ std::string AppModel::online_line() const {
   const auto who = session_.signals().online();
   if (who.empty()) return {};
   return std::to_string(who.size()) + " online";
+}
+
+bool AppModel::can_manage_room() const {
+  const auto role = session_.role();
+  return role && (*role == protocol::MemberRole::owner || *role == protocol::MemberRole::admin);
 }
 
 ViewEntry AppModel::entry(std::size_t index) const {

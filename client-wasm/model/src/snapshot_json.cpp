@@ -40,6 +40,11 @@ std::string snapshot_json(const AppModel& model) {
   out += ",\"reconnect_in_ms\":" + std::to_string(s.reconnect_in_ms(model.now_ms()));
   out += ",\"epoch\":" + json_quote(s.epoch());
   out += ",\"position\":" + std::to_string(s.position());
+  out += ",\"floor\":" + std::to_string(s.floor());
+  out += ",\"has_older\":";
+  out += s.has_older() ? "true" : "false";
+  out += ",\"loading_older\":";
+  out += s.loading_older() ? "true" : "false";
   out += ",\"typing\":" + json_quote(model.typing_line());
   out += ",\"online\":[";
   bool first_online = true;

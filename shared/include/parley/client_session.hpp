@@ -91,6 +91,22 @@ class Session {
   std::optional<protocol::MemberRole> role() const;
   // Asks for the room list again (unread counts).
   void refresh_rooms();
+  // Member management of the room on screen (the server checks the user's role and
+  // answers with the room's new details, or an error).
+  void invite(std::string_view user, protocol::MemberRole role);
+  void remove_member(std::string_view user);
+  void set_assistant(protocol::AssistantMode mode);
+
+  // ---- scroll-back ----
+  // True while the room has events older than the oldest one held.
+  bool has_older() const { return floor_ > 1; }
+  bool loading_older() const { return older_pending_; }
+  // Asks for up to `limit` events before the oldest one held (no-op while a page is on
+  // its way, before the room is live, or when there is nothing older). The page is put
+  // in front of the transcript when it arrives.
+  void load_older(std::uint32_t limit = 100);
+  // The oldest seq from which every event up to position() is held (0 when unknown).
+  std::uint64_t floor() const { return floor_; }
   // The user's rooms as last listed by the server.
   const std::vector<protocol::RoomSummary>& rooms() const { return rooms_; }
   // The current room's members, when known.
@@ -143,6 +159,7 @@ class Session {
   void handle(std::int64_t now_ms, protocol::Message&& m);
   void on_welcome(const protocol::Welcome& w);
   void on_joined(std::int64_t now_ms, const protocol::Joined& j);
+  void on_history_page(const protocol::HistoryPage& p);
   // A positioned live event: true when it is the next one (or an old repeat) and may be
   // applied; on a gap the session resumes from its position instead.
   bool accept_position(std::uint64_t seq);
@@ -168,6 +185,8 @@ class Session {
   std::string token_;
   std::string epoch_;
   std::uint64_t position_ = 0;
+  std::uint64_t floor_ = 0;          // oldest seq held with nothing missing after it
+  bool older_pending_ = false;       // a fetch_history is on its way
   std::uint32_t resume_pages_ = 0;
   std::uint64_t saved_revision_ = 0;
   bool online_ = true;

@@ -130,6 +130,15 @@ struct Unsubscribe {
   friend bool operator==(const Unsubscribe&, const Unsubscribe&) = default;
 };
 
+// Asks for older history of a room: the newest `limit` events with seq < `before_seq`
+// (scroll-back). Answered with HistoryPage. Needs the same access as reading the room.
+struct FetchHistory {
+  std::string room;
+  std::uint64_t before_seq = 0;
+  std::uint32_t limit = 100;
+  friend bool operator==(const FetchHistory&, const FetchHistory&) = default;
+};
+
 // Deletes a room and its history (owner only). Members receive RoomDeleted.
 struct DeleteRoom {
   std::string room;
@@ -342,6 +351,17 @@ struct Unsubscribed {
   friend bool operator==(const Unsubscribed&, const Unsubscribed&) = default;
 };
 
+// Answer to FetchHistory: events in ascending seq, all before `before_seq`; `more` is
+// true while older events remain (the first one's seq is above 1).
+struct HistoryPage {
+  std::string room;
+  std::string epoch;
+  std::uint64_t before_seq = 0;
+  std::vector<ChatMessage> messages;
+  bool more = false;
+  friend bool operator==(const HistoryPage&, const HistoryPage&) = default;
+};
+
 // The room was deleted; whatever a client holds of it is gone.
 struct RoomDeleted {
   std::string room;
@@ -388,7 +408,7 @@ using Message =
                  StreamDelta, StreamCompleted, Error, Pong, CreateRoom, Leave, DeleteRoom,
                  ListRooms, GetRoom, Invite, RemoveMember, SetAssistant, RoomDetails, RoomList,
                  Left, RoomDeleted, MemberChanged, Typing, Mark, Present, Presence, Receipt,
-                 Auth, Authed, Unsubscribe, Unsubscribed>;
+                 Auth, Authed, Unsubscribe, Unsubscribed, FetchHistory, HistoryPage>;
 
 // The wire tag of each alternative ("hello", "join", "send", "ping", "welcome",
 // "joined", "ack", "message", "stream_started", "stream_delta", "stream_completed",

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "parley/protocol.hpp"
+#include "parley/transcript_changes.hpp"
 
 namespace parley::client {
 
@@ -40,12 +41,22 @@ class RoomTranscript {
   std::size_t size() const { return entries_.size(); }
   // Changes whenever any entry changes, so views can skip work while it stays the same.
   std::uint64_t revision() const { return revision_; }
+  // Which entries changed since the view at `cursor` last looked; moves the cursor.
+  TranscriptChanges changes_since(ChangeCursor& cursor) const {
+    return changes_.since(cursor, revision_, entries_.size());
+  }
 
   // A stored room event (history or broadcast). `self` is the user's name: a stored
   // message with a pending entry's client_id and that author replaces it. An end event
   // (kind end) is not shown itself: it gives the reply at its `ref` its final state.
   void merge(const protocol::ChatMessage& m, std::string_view self);
+  // merge() for each event, as one change.
+  void merge_all(const std::vector<protocol::ChatMessage>& events, std::string_view self);
   bool has_stored() const;
+
+  // A page of older stored events (ascending, as the server sends them), all before
+  // the messages held: put in front in one step. Events already held are merged.
+  void merge_older(const std::vector<protocol::ChatMessage>& page, std::string_view self);
 
   void add_pending(Entry e);
   // The server stored the pending message `client_id` at `seq`.
@@ -74,9 +85,15 @@ class RoomTranscript {
   Entry* find_gen(std::string_view gen_id);
   std::vector<Entry>::iterator pending_it(std::string_view client_id);
   Entry& insert_stored(Entry e);
+  void merge_event(const protocol::ChatMessage& m, std::string_view self);
+  void complete(const protocol::StreamCompleted& c);
+  // Records that the entry at `e` (or index `i`) changed, appeared or went away.
+  void touch(const Entry* e) { changes_.touched(revision_, static_cast<std::size_t>(e - entries_.data())); }
+  void touch(std::size_t i) { changes_.touched(revision_, i); }
 
   std::vector<Entry> entries_;
   std::uint64_t revision_ = 0;
+  TranscriptChangeLog changes_;
 };
 
 }  // namespace parley::client

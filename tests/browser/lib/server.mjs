@@ -4,10 +4,10 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
 export async function startServer({ binary, webRoot, db, port = 0, deadlineMs = 20000,
-                                   assistantDelayMs = 20, checkpointMs = 500 }) {
+                                   assistantDelayMs = 20, checkpointMs = 500, extraArgs = [] }) {
   const args = ['--host', '127.0.0.1', '--port', String(port), '--db', db,
                 '--web-root', webRoot, '--assistant-delay-ms', String(assistantDelayMs),
-                '--checkpoint-ms', String(checkpointMs)];
+                '--checkpoint-ms', String(checkpointMs), ...extraArgs];
   const proc = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d.toString(); });

@@ -45,6 +45,10 @@ class AppModel {
   const std::string& name_draft() const { return name_draft_; }
   const std::string& message_draft() const { return message_draft_; }
   const std::string& new_room_draft() const { return new_room_draft_; }
+  const std::string& invite_draft() const { return invite_draft_; }
+  protocol::MemberRole invite_role() const { return invite_role_; }
+  // Whether the user may manage the room on screen's members and settings.
+  bool can_manage_room() const;
   bool password_entered() const { return !password_draft_.empty(); }
   bool signing_in() const { return signing_in_; }
   std::optional<LoginRequest> take_login_request();
@@ -71,6 +75,8 @@ class AppModel {
   std::string name_draft_;
   std::string message_draft_;
   std::string new_room_draft_;
+  std::string invite_draft_;
+  protocol::MemberRole invite_role_ = protocol::MemberRole::member;
   std::string password_draft_;
   std::optional<LoginRequest> login_request_;
   bool signing_in_ = false;

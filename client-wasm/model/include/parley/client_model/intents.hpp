@@ -22,8 +22,18 @@ struct Intents {
   std::optional<std::string> new_room_draft; // the new-room field was edited
   std::optional<protocol::RoomType> new_room_type;
   bool create_room = false;                  // Create pressed (or Enter in the field)
+  bool join_room = false;                    // Join pressed: enter the room named in the field
   bool leave_room = false;
   bool delete_room = false;
+  bool load_older = false;                   // the view is near the oldest message held
+  // Members panel (owners and admins): add someone or change their role, remove
+  // someone, and when the assistant answers in the room.
+  std::optional<std::string> invite_draft;   // the invite field was edited
+  std::optional<protocol::MemberRole> invite_role;
+  bool invite = false;                       // Invite pressed (or Enter in the field)
+  std::optional<std::string> remove_member;
+  std::optional<protocol::Member> set_role;  // a member's role was changed
+  std::optional<protocol::AssistantMode> set_assistant;
 };
 
 }  // namespace parley::client
