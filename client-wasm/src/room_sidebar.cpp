@@ -153,7 +153,7 @@ void RoomSidebar::draw(const client::AppModel& model, client::Intents& intents,
         intents.set_assistant = mode;
       }
       widgets.record(std::string("assistant_") + word);
-      if (mode != AssistantMode::off) ImGui::SameLine();
+      if (mode == AssistantMode::always) ImGui::SameLine();  // two to a line
     }
   }
 }

@@ -68,8 +68,8 @@ std::optional<std::uint64_t> query_number(std::string_view query, std::string_vi
 }
 
 // A name no account or token may have.
-std::optional<ApiResponse> refuse_name(const std::string& name) {
-  if (auto v = validation::check_name(name); !v) return json_error(400, v.code, v.reason);
+std::optional<ApiResponse> refuse_name(const std::string& name, std::size_t max_bytes) {
+  if (auto v = validation::check_name(name, max_bytes); !v) return json_error(400, v.code, v.reason);
   if (validation::same_name(name, BuiltinAssistant::kName))
     return json_error(400, codes::invalid_name, "that name belongs to the assistant");
   return std::nullopt;
@@ -211,7 +211,7 @@ void ApiRouter::issue_token(const std::string& body, Reply reply) {
   if (!j) return reply(json_error(400, codes::bad_json, "the body must be a JSON object"));
   const std::string name = string_field(*j, "name");
   const std::string password = string_field(*j, "password");
-  if (auto refused = refuse_name(name)) return reply(*refused);
+  if (auto refused = refuse_name(name, config_.max_name_bytes)) return reply(*refused);
   const auto ttl = std::chrono::seconds(config_.token_ttl_s);
   history_.post({[this, name, password, ttl, reply](
                      history::HistoryStore& store) -> HistoryWorker::Continuation {
@@ -255,7 +255,7 @@ void ApiRouter::create_account(const std::string& body, Reply reply) {
   if (!j) return reply(json_error(400, codes::bad_json, "the body must be a JSON object"));
   const std::string name = string_field(*j, "name");
   const std::string password = string_field(*j, "password");
-  if (auto refused = refuse_name(name)) return reply(*refused);
+  if (auto refused = refuse_name(name, config_.max_name_bytes)) return reply(*refused);
   if (password.size() < 8 || password.size() > 1024) {
     return reply(json_error(400, codes::bad_field, "password: 8 to 1024 bytes"));
   }

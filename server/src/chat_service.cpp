@@ -181,7 +181,10 @@ void ChatService::on_hello(const std::shared_ptr<Subscriber>& peer, PeerState& s
                               "hello"));
     return;
   }
-  if (auto v = validation::check_name(m.name); !v) {
+  // A token's name was checked when it was issued; a bare name meets today's limit.
+  if (auto v = validation::check_name(m.name, m.token.empty() ? config_.max_name_bytes
+                                                              : validation::kMaxNameBytes);
+      !v) {
     peer->deliver(error_frame(v.code, v.reason, m.name));
     return;
   }
@@ -204,7 +207,8 @@ void ChatService::on_hello(const std::shared_ptr<Subscriber>& peer, PeerState& s
   users_.add(m.name, peer);
   peer->deliver(frame_of(Welcome{m.name, std::string("parley/") + PARLEY_VERSION,
                                  config_.heartbeat_ms,
-                                 static_cast<std::uint32_t>(config_.max_message_bytes)}));
+                                 static_cast<std::uint32_t>(config_.max_message_bytes),
+                                 static_cast<std::uint32_t>(config_.max_text_bytes)}));
 }
 
 void ChatService::on_join(const std::shared_ptr<Subscriber>& peer, PeerState& state,
@@ -229,7 +233,7 @@ void ChatService::on_join(const std::shared_ptr<Subscriber>& peer, PeerState& st
       {[this, peer, m, user = state.user](
            history::HistoryStore& store) -> HistoryWorker::Continuation {
          std::variant<Joined, Error> answer =
-             read_join(store, m, user, config_.max_rooms_per_user);
+             read_join(store, m, user, config_.max_rooms_per_user, config_.max_room_bytes);
          if (auto* refused = std::get_if<Error>(&answer)) {
            return [peer, f = frame_of(*refused)] { peer->deliver(f); };
          }
@@ -271,9 +275,13 @@ void ChatService::on_join(const std::shared_ptr<Subscriber>& peer, PeerState& st
 
 std::variant<Joined, Error> ChatService::read_join(history::HistoryStore& store, const Join& m,
                                                   const std::string& user,
-                                                  std::size_t max_rooms_per_user) {
+                                                  std::size_t max_rooms_per_user,
+                                                  std::size_t max_room_bytes) {
   auto found = store.find_room(m.room);
   if (!found) {
+    if (auto v = validation::check_room(m.room, max_room_bytes); !v) {
+      return Error{v.code, v.reason, m.room, 0};
+    }
     // Joining a room that does not exist yet creates it, shared, owned by the joiner.
     if (store.rooms_owned(user) >= max_rooms_per_user) {
       return Error{codes::limit_exceeded, "you own the most rooms allowed", m.room, 0};
@@ -418,7 +426,7 @@ void ChatService::post_message(const std::string& user, const Send& m,
   if (auto v = validation::check_client_id(m.client_id); !v) {
     return done(Error{v.code, v.reason, m.client_id, 0});
   }
-  if (auto v = validation::check_text(m.text); !v) {
+  if (auto v = validation::check_text(m.text, config_.max_text_bytes); !v) {
     return done(Error{v.code, v.reason, m.client_id, 0});
   }
   history::NewMessage row{m.room, user, as_service ? MessageKind::system : MessageKind::user,

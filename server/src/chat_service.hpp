@@ -63,7 +63,8 @@ class ChatService {
   static std::variant<protocol::Joined, protocol::Error> read_join(history::HistoryStore& store,
                                                                    const protocol::Join& m,
                                                                    const std::string& user,
-                                                                   std::size_t max_rooms_per_user);
+                                                                   std::size_t max_rooms_per_user,
+                                                                   std::size_t max_room_bytes);
   void on_unsubscribe(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                       const protocol::Unsubscribe& m);
   void on_fetch_history(const std::shared_ptr<Subscriber>& peer, const std::string& user,

@@ -63,7 +63,7 @@ RoomDetails details_of(HistoryStore& store, const RoomInfo& info, MemberRole rol
 
 void RoomService::create(const std::shared_ptr<Subscriber>& peer, const std::string& user,
                          const CreateRoom& m) {
-  if (auto v = validation::check_room(m.room); !v) {
+  if (auto v = validation::check_room(m.room, max_room_bytes_); !v) {
     peer->deliver(error_of(v.code, v.reason, m.room));
     return;
   }

@@ -19,12 +19,14 @@ namespace parley::server {
 class RoomService {
  public:
   RoomService(HistoryWorker& history, Fanout& fanout, UserDirectory& users,
-              PresenceRegistry& presence, std::size_t max_rooms_per_user)
+              PresenceRegistry& presence, std::size_t max_rooms_per_user,
+              std::size_t max_room_bytes)
       : history_(history),
         fanout_(fanout),
         users_(users),
         presence_(presence),
-        max_rooms_per_user_(max_rooms_per_user) {}
+        max_rooms_per_user_(max_rooms_per_user),
+        max_room_bytes_(max_room_bytes) {}
 
   // `user` is the sender's accepted name; answers and errors go to `peer`.
   void create(const std::shared_ptr<Subscriber>& peer, const std::string& user,
@@ -50,6 +52,7 @@ class RoomService {
   UserDirectory& users_;
   PresenceRegistry& presence_;
   std::size_t max_rooms_per_user_;
+  std::size_t max_room_bytes_;  // for new rooms
 };
 
 // The room's details as `store` holds them, with `role` as the asking user's role.

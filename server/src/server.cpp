@@ -52,7 +52,7 @@ Server::Server(ServerConfig config)
                                                  config_.assistant_delay_ms,
                                                  config_.checkpoint_ms);
   rooms_ = std::make_unique<RoomService>(*history_, fanout_, users_, presence_,
-                                         config_.max_rooms_per_user);
+                                         config_.max_rooms_per_user, config_.max_room_bytes);
   tokens_ = std::make_unique<TokenService>(token_secret(config_.jwt_secret_env), "parley");
   chat_ = std::make_unique<ChatService>(config_, *history_, fanout_, live_, *assistant_, users_,
                                         *rooms_, presence_, *tokens_, account_names_);

@@ -4,6 +4,8 @@
 #include <iostream>
 #include <string_view>
 
+#include "parley/validation.hpp"
+
 namespace parley::server {
 
 namespace {
@@ -33,6 +35,10 @@ constexpr const char* kUsage =
     "  --rate-window-ms N        the sliding window of both limits (default 10000)\n"
     "  --max-connections-per-user N  open connections under one name (default 8)\n"
     "  --max-rooms-per-user N    rooms one user may own (default 100)\n"
+    "  --max-text-bytes N        longest message text, 1..8000 (default 8000)\n"
+    "  --max-name-bytes N        longest user name for new connections and accounts,\n"
+    "                            1..32 (default 32)\n"
+    "  --max-room-bytes N        longest name of a new room, 1..64 (default 64)\n"
     "  --require-token on|off    hello must carry a token (default off)\n"
     "  --dev-login on|off        POST /api/v1/token gives a token for a bare name,\n"
     "                            without a password (default on)\n"
@@ -114,6 +120,12 @@ ParseOutcome parse_command_line(int argc, char** argv) {
       ok = parse_number<unsigned>(value, c.checkpoint_ms, 10, 600000);
     else if (arg == "--heartbeat-ms")
       ok = parse_number<unsigned>(value, c.heartbeat_ms, 1000, 600000);
+    else if (arg == "--max-text-bytes")
+      ok = parse_number<std::size_t>(value, c.max_text_bytes, 1, validation::kMaxTextBytes);
+    else if (arg == "--max-name-bytes")
+      ok = parse_number<std::size_t>(value, c.max_name_bytes, 1, validation::kMaxNameBytes);
+    else if (arg == "--max-room-bytes")
+      ok = parse_number<std::size_t>(value, c.max_room_bytes, 1, validation::kMaxRoomBytes);
     else if (arg == "--max-message-bytes")
       ok = parse_number<std::size_t>(value, c.max_message_bytes, 1024, c.hard_frame_bytes);
     else

@@ -27,6 +27,11 @@ struct ServerConfig {
   std::chrono::milliseconds rate_window{10000};
   unsigned max_connections_per_user = 8;  // open WebSocket connections under one name
   unsigned max_rooms_per_user = 100;      // rooms one user owns
+  // Lengths in bytes, at most the protocol's ceilings (validation.hpp): message text,
+  // user names (new connections and accounts), room names (new rooms).
+  std::size_t max_text_bytes = 8000;
+  std::size_t max_name_bytes = 32;
+  std::size_t max_room_bytes = 64;
   // Identity. Tokens are HS256 JWTs signed with the secret in the environment variable
   // named here (a random per-run secret when it is unset).
   std::string jwt_secret_env = "PARLEY_JWT_SECRET";

@@ -53,7 +53,7 @@ validation::Verdict Session::start(std::string_view name, std::string token) {
 }
 
 validation::Verdict Session::send(std::string_view text, std::int64_t now_ms) {
-  validation::Verdict v = validation::check_text(text);
+  validation::Verdict v = validation::check_text(text, max_text_bytes_);
   if (!v) return v;
   if (phase_ == Phase::signed_out) {
     v.code = codes::not_joined;
@@ -383,6 +383,9 @@ void Session::handle(std::int64_t now_ms, protocol::Message&& m) {
 void Session::on_welcome(const protocol::Welcome& w) {
   if (!w.user.empty()) user_ = w.user;
   heartbeat_ms_ = w.heartbeat_ms > 0 ? w.heartbeat_ms : options_.default_heartbeat_ms;
+  max_text_bytes_ = w.max_text_bytes > 0
+                        ? std::min<std::size_t>(w.max_text_bytes, validation::kMaxTextBytes)
+                        : validation::kMaxTextBytes;
   phase_ = Phase::joining;
   resume_pages_ = 0;
   // With messages already on screen only the missed ones are needed; after a reload

@@ -81,6 +81,7 @@ void to_json(OrderedJson& j, const Welcome& m) {
   j["server"] = m.server;
   j["heartbeat_ms"] = m.heartbeat_ms;
   j["max_message_bytes"] = m.max_message_bytes;
+  j["max_text_bytes"] = m.max_text_bytes;
 }
 
 void to_json(OrderedJson& j, const Joined& m) {
@@ -497,7 +498,8 @@ bool from_json(Object& o, Ping& m) { return o.required("nonce", m.nonce); }
 bool from_json(Object& o, Welcome& m) {
   return o.required("user", m.user) && o.required("server", m.server) &&
          o.required("heartbeat_ms", m.heartbeat_ms) &&
-         o.required("max_message_bytes", m.max_message_bytes);
+         o.required("max_message_bytes", m.max_message_bytes) &&
+         o.optional("max_text_bytes", m.max_text_bytes);
 }
 
 bool from_json(Object& o, Joined& m) {

@@ -118,11 +118,11 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
-Verdict check_name(std::string_view name) {
+Verdict check_name(std::string_view name, std::size_t max_bytes) {
   const char* code = error_codes::invalid_name;
   if (name.empty()) return refuse(code, "name is empty");
-  if (name.size() > kMaxNameBytes) {
-    return refuse(code, "name is longer than " + std::to_string(kMaxNameBytes) + " bytes");
+  if (name.size() > max_bytes) {
+    return refuse(code, "name is longer than " + std::to_string(max_bytes) + " bytes");
   }
   const TextShape shape = shape_of(name, /*allow_newline_and_tab=*/false);
   if (!shape.valid_utf8) return refuse(code, "name is not valid UTF-8");
@@ -132,11 +132,11 @@ Verdict check_name(std::string_view name) {
   return {};
 }
 
-Verdict check_room(std::string_view room) {
+Verdict check_room(std::string_view room, std::size_t max_bytes) {
   const char* code = error_codes::invalid_room;
   if (room.empty()) return refuse(code, "room is empty");
-  if (room.size() > kMaxRoomBytes) {
-    return refuse(code, "room is longer than " + std::to_string(kMaxRoomBytes) + " bytes");
+  if (room.size() > max_bytes) {
+    return refuse(code, "room is longer than " + std::to_string(max_bytes) + " bytes");
   }
   if (!is_lower_alnum(room.front())) {
     return refuse(code, "room must start with a lower-case letter or a digit");
@@ -149,11 +149,11 @@ Verdict check_room(std::string_view room) {
   return {};
 }
 
-Verdict check_text(std::string_view text) {
+Verdict check_text(std::string_view text, std::size_t max_bytes) {
   const char* code = error_codes::invalid_text;
   if (text.empty()) return refuse(code, "text is empty");
-  if (text.size() > kMaxTextBytes) {
-    return refuse(code, "text is longer than " + std::to_string(kMaxTextBytes) + " bytes");
+  if (text.size() > max_bytes) {
+    return refuse(code, "text is longer than " + std::to_string(max_bytes) + " bytes");
   }
   const TextShape shape = shape_of(text, /*allow_newline_and_tab=*/true);
   if (!shape.valid_utf8) return refuse(code, "text is not valid UTF-8");

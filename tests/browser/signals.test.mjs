@@ -123,6 +123,28 @@ try {
                                  s.entries.some((e) => e.text === 'are you there'),
                      'Eli back in the lobby with its history');
 
+  // Dana manages her room from the members panel: she invites Eli (the room appears in
+  // his list), makes him an admin, turns the assistant off, then removes him again.
+  await clickWidget(dana, 'invite_input');
+  await typeText(dana, 'Eli');
+  await clickWidget(dana, 'invite_button');
+  await waitForState(dana, (s) => s.members.includes('Eli'), 'Eli a member of plans');
+  await waitForState(eli, (s) => s.rooms.some((r) => r.room === 'plans' && r.type === 'group'),
+                     'plans in Eli\'s room list');
+  await clickWidget(dana, 'member_Eli');
+  await clickWidget(dana, 'member_role_item');
+  await waitForState(dana, (s) => s.member_roles.Eli === 'admin', 'Eli made admin');
+  await clickWidget(dana, 'assistant_off');
+  await waitForState(dana, (s) => s.rooms.some((r) => r.room === 'plans' && r.assistant === 'off'),
+                     'the assistant off in plans');
+  await nextFrames(dana, 2);
+  await shot(dana, 's04-members-panel');
+  await clickWidget(dana, 'member_Eli');
+  await clickWidget(dana, 'member_remove_item');
+  await waitForState(dana, (s) => !s.members.includes('Eli'), 'Eli removed');
+  await waitForState(eli, (s) => !s.rooms.some((r) => r.room === 'plans'),
+                     'plans gone from Eli\'s list');
+
   // Dana, the owner, deletes her room from its header and is back in the lobby.
   await clickWidget(dana, 'delete_button');
   const afterDelete = await waitForState(dana, (s) => s.room === 'lobby' && s.connection === 'connected' &&

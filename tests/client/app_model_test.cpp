@@ -35,7 +35,7 @@ struct ModelHarness {
     model.tick(now);
     ASSERT_TRUE(model.session().take_connect_request(now));
     model.session().on_connected(now);
-    feed(p::Welcome{name, "parley/test", 15000, 65536});
+    feed(p::Welcome{name, "parley/test", 15000, 65536, 8000});
     feed(p::Joined{"lobby", "e1", 0, {}, p::Resume::none, false});
     model.session().take_outbox();
   }
@@ -177,6 +177,69 @@ TEST(SnapshotJson, CarriesLastError) {
 
 TEST(JsonQuote, EscapesControlCharacters) {
   EXPECT_EQ(json_quote(std::string("a\x01z", 3)), "\"a\\u0001z\"");
+}
+
+}  // namespace
+}  // namespace parley::client
+
+namespace parley::client {
+namespace {
+
+std::vector<p::Message> written(AppModel& model) {
+  std::vector<p::Message> out;
+  for (const std::string& f : model.session().take_outbox()) out.push_back(*p::decode(f).value);
+  return out;
+}
+
+TEST(AppModelRooms, TheMembersPanelAndJoinByNameBecomeRequests) {
+  ModelHarness h;
+  h.connect("ann");
+  h.feed(p::RoomList{{p::RoomSummary{"lobby", p::RoomType::shared, "", p::AssistantMode::always,
+                                     p::MemberRole::member, "e1", 0, 0, 0}}});
+  EXPECT_FALSE(h.model.can_manage_room()) << "a plain member of the lobby";
+
+  Intents join;
+  join.new_room_draft = "  plans ";
+  join.join_room = true;
+  h.model.apply(join);
+  auto out = written(h.model);
+  ASSERT_FALSE(out.empty());
+  EXPECT_EQ(std::get<p::Join>(out.back()).room, "plans");
+  EXPECT_EQ(h.model.new_room_draft(), "");
+  h.feed(p::Joined{"plans", "e2", 0, {}, p::Resume::none, false});
+  h.feed(p::RoomList{{p::RoomSummary{"plans", p::RoomType::group, "ann", p::AssistantMode::always,
+                                     p::MemberRole::owner, "e2", 0, 0, 0}}});
+  written(h.model);
+  EXPECT_TRUE(h.model.can_manage_room());
+
+  Intents invite;
+  invite.invite_draft = "bob";
+  invite.invite = true;
+  h.model.apply(invite);
+  Intents bad;
+  bad.invite_draft = std::string(40, 'x');  // longer than any name
+  bad.invite = true;
+  h.model.apply(bad);
+  EXPECT_FALSE(h.model.refusal().empty()) << "a name that cannot exist is refused here";
+  Intents manage;
+  manage.set_role = p::Member{"bob", p::MemberRole::admin};
+  manage.set_assistant = p::AssistantMode::mention;
+  h.model.apply(manage);
+  Intents remove;
+  remove.remove_member = "bob";
+  h.model.apply(remove);
+  out = written(h.model);
+  ASSERT_EQ(out.size(), 4u);
+  EXPECT_EQ(std::get<p::Invite>(out[0]), (p::Invite{"plans", "bob", p::MemberRole::member}));
+  EXPECT_EQ(std::get<p::Invite>(out[1]), (p::Invite{"plans", "bob", p::MemberRole::admin}));
+  EXPECT_EQ(std::get<p::SetAssistant>(out[2]), (p::SetAssistant{"plans", p::AssistantMode::mention}));
+  EXPECT_EQ(std::get<p::RemoveMember>(out[3]), (p::RemoveMember{"plans", "bob"}));
+
+  // The room's details after set_assistant update what the room list shows.
+  h.feed(p::RoomDetails{p::RoomSummary{"plans", p::RoomType::group, "ann", p::AssistantMode::mention,
+                                       p::MemberRole::owner, "e2", 0, 0, 0},
+                        {{"ann", p::MemberRole::owner}}});
+  EXPECT_EQ(h.model.session().rooms()[0].assistant, p::AssistantMode::mention);
 }
 
 }  // namespace

@@ -73,7 +73,7 @@ TEST(ClientSessionHistory, StalePagesAreDroppedAndADropAllowsAskingAgain) {
   ASSERT_TRUE(h.session.take_connect_request(h.now));
   h.session.on_connected(h.now);
   h.pump();
-  h.feed(p::Welcome{"ann", "parley/test", 15000, 65536});
+  h.feed(p::Welcome{"ann", "parley/test", 15000, 65536, 8000});
   h.feed(p::Joined{"lobby", "e1", 100, {}, p::Resume::ok, false});
   EXPECT_FALSE(h.session.loading_older());
   EXPECT_EQ(h.session.floor(), 91u) << "a resume keeps what was held";

@@ -24,7 +24,7 @@ p::Join open_and_hello(Harness& h) {
   EXPECT_TRUE(h.session.take_connect_request(h.now));
   h.session.on_connected(h.now);
   h.pump();
-  h.feed(p::Welcome{h.session.user(), "parley/test", 15000, 65536});
+  h.feed(p::Welcome{h.session.user(), "parley/test", 15000, 65536, 8000});
   const auto joins = h.written_of<p::Join>();
   EXPECT_FALSE(joins.empty());
   return joins.empty() ? p::Join{} : joins.back();

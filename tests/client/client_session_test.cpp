@@ -32,7 +32,7 @@ TEST(ClientSession, HappyPath) {
   ASSERT_EQ(h.written_of<p::Hello>().size(), 1u);
   EXPECT_EQ(h.written_of<p::Hello>()[0].name, "ann");
 
-  h.feed(p::Welcome{"ann", "parley/test", 15000, 65536});
+  h.feed(p::Welcome{"ann", "parley/test", 15000, 65536, 8000});
   ASSERT_EQ(h.written_of<p::Join>().size(), 1u);
   EXPECT_EQ(h.written_of<p::Join>()[0], (p::Join{"lobby", 50, "", std::nullopt}));
   EXPECT_EQ(h.session.connection(), ConnectionState::connecting);
@@ -309,6 +309,25 @@ TEST(ClientSession, ConnectAttemptThatNeverOpensTimesOut) {
   h.advance(1);
   EXPECT_TRUE(h.session.take_close_request());
   EXPECT_EQ(h.session.connection(), ConnectionState::reconnecting);
+}
+
+}  // namespace
+}  // namespace parley::client
+
+namespace parley::client {
+namespace {
+
+TEST(ClientSessionLimits, TextLongerThanTheServerAllowsIsRefusedBeforeSending) {
+  testing::Harness h;
+  ASSERT_TRUE(static_cast<bool>(h.session.start("ann")));
+  h.open_and_join({}, 15000, "e1", 10);
+  h.written.clear();
+  const validation::Verdict refused = h.session.send("eleven byte", h.now);
+  EXPECT_EQ(std::string(refused.code), "invalid_text");
+  EXPECT_EQ(refused.reason, "text is longer than 10 bytes");
+  EXPECT_TRUE(static_cast<bool>(h.session.send("ten bytes!", h.now)));
+  h.pump();
+  EXPECT_EQ(h.written_of<protocol::Send>().size(), 1u);
 }
 
 }  // namespace

@@ -74,13 +74,13 @@ struct Harness {
 
   // Opens the transport and answers hello and join the way the server does.
   void open_and_join(std::vector<p::ChatMessage> history = {}, std::uint32_t heartbeat_ms = 15000,
-                     std::string epoch = "e1") {
+                     std::string epoch = "e1", std::uint32_t max_text_bytes = 8000) {
     ASSERT_TRUE(session.take_connect_request(now));
     session.on_connected(now);
     pump();
     ASSERT_FALSE(written.empty());
     ASSERT_TRUE(std::holds_alternative<p::Hello>(written.back()));
-    feed(p::Welcome{session.user(), "parley/test", heartbeat_ms, 65536});
+    feed(p::Welcome{session.user(), "parley/test", heartbeat_ms, 65536, max_text_bytes});
     ASSERT_TRUE(std::holds_alternative<p::Join>(written.back()));
     std::uint64_t head = history.empty() ? 0 : history.back().seq;
     feed(p::Joined{"lobby", epoch, head, std::move(history), p::Resume::none, false});

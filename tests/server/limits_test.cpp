@@ -115,5 +115,35 @@ TEST(Limits, RoomsPerUser) {
   EXPECT_EQ(ann->read_until<protocol::RoomDetails>().summary.room, "three");
 }
 
+TEST(Limits, TextNameAndRoomLengthsAreConfigurable) {
+  auto limited_server = limited({"--max-text-bytes", "100", "--max-name-bytes", "5",
+                                 "--max-room-bytes", "6"});
+  ServerProcess& server = *limited_server;
+  WsClient long_name(server.port());
+  long_name.send(protocol::Hello{"abcdef", "parley-itest/1", ""});
+  const auto refused_name = long_name.read_until<protocol::Error>();
+  EXPECT_EQ(refused_name.code, "invalid_name");
+  EXPECT_EQ(refused_name.message, "name is longer than 5 bytes");
+
+  WsClient ann(server.port());
+  ann.send(protocol::Hello{"ann", "parley-itest/1", ""});
+  EXPECT_EQ(ann.read_until<protocol::Welcome>().max_text_bytes, 100u) << "announced to clients";
+  join(ann, "lobby", 0);  // an existing room's longer name is fine
+  ann.send(protocol::Send{"lobby", "t-1", std::string(101, 'x')});
+  const auto refused_text = ann.read_until<protocol::Error>();
+  EXPECT_EQ(refused_text.code, "invalid_text");
+  EXPECT_EQ(refused_text.ref, "t-1");
+  ann.send(protocol::Send{"lobby", "t-2", std::string(100, 'x')});
+  EXPECT_EQ(ann.read_until<protocol::Ack>().client_id, "t-2");
+
+  // New rooms, made or joined into being, keep to the room-name limit.
+  ann.send(protocol::CreateRoom{"sevens", protocol::RoomType::group, protocol::AssistantMode::off});
+  EXPECT_EQ(ann.read_until<protocol::RoomDetails>().summary.room, "sevens");
+  ann.send(protocol::CreateRoom{"seven77", protocol::RoomType::group, protocol::AssistantMode::off});
+  EXPECT_EQ(ann.read_until<protocol::Error>().code, "invalid_room");
+  ann.send(protocol::Join{"seven77", 0, "", std::nullopt});
+  EXPECT_EQ(ann.read_until<protocol::Error>().code, "invalid_room");
+}
+
 }  // namespace
 }  // namespace parley::itest

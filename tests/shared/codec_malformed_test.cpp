@@ -166,6 +166,7 @@ const std::vector<std::string>& optional_fields(const std::string& type) {
       {"join", {"history_limit", "epoch", "after_seq"}},
       {"joined", {"resume", "more"}},
       {"fetch_history", {"limit"}},
+      {"welcome", {"max_text_bytes"}},
       {"history_page", {"more"}},
       {"create_room", {"room_type", "assistant"}},
       {"invite", {"role"}},

@@ -61,6 +61,7 @@ std::string snapshot_json(const AppModel& model) {
     first_room = false;
     out += "{\"room\":" + json_quote(r.room) + ",\"type\":" + json_quote(protocol::to_string(r.type)) +
            ",\"role\":" + json_quote(protocol::to_string(r.role)) +
+           ",\"assistant\":" + json_quote(protocol::to_string(r.assistant)) +
            ",\"unread\":" + std::to_string(r.unread) + "}";
   }
   out += "],\"members\":[";
@@ -70,7 +71,14 @@ std::string snapshot_json(const AppModel& model) {
     first_member = false;
     out += json_quote(m.user);
   }
-  out += "]";
+  out += "],\"member_roles\":{";
+  first_member = true;
+  for (const auto& m : s.members()) {
+    if (!first_member) out += ',';
+    first_member = false;
+    out += json_quote(m.user) + ":" + json_quote(protocol::to_string(m.role));
+  }
+  out += "}";
   out += ",\"new_room_draft\":" + json_quote(model.new_room_draft());
   out += ",\"signing_in\":";
   out += model.signing_in() ? "true" : "false";

@@ -191,6 +191,7 @@ class Session {
   std::uint64_t saved_revision_ = 0;
   bool online_ = true;
   std::uint32_t heartbeat_ms_ = 0;
+  std::size_t max_text_bytes_ = validation::kMaxTextBytes;  // the server's, from welcome
   bool dropped_before_ = false;  // shows "reconnecting" rather than "connecting"
   bool close_requested_ = false;
   std::int64_t next_attempt_ms_ = 0;

@@ -221,6 +221,7 @@ struct Welcome {
   std::string server;     // e.g. "parley/0.1.0"
   std::uint32_t heartbeat_ms = 0;       // how often the client should ping
   std::uint32_t max_message_bytes = 0;  // largest frame the server accepts
+  std::uint32_t max_text_bytes = 8000;  // longest message text (optional on the wire)
   friend bool operator==(const Welcome&, const Welcome&) = default;
 };
 

@@ -27,11 +27,12 @@ bool same_name(std::string_view a, std::string_view b);
 
 // 1..32 bytes of UTF-8, no control characters, not only white space; surrounding
 // white space is not allowed.
-Verdict check_name(std::string_view name);
+// `max_bytes` lowers the ceiling (a server's configured limit).
+Verdict check_name(std::string_view name, std::size_t max_bytes = kMaxNameBytes);
 // 1..64 bytes of [a-z0-9_-], starting with a letter or digit.
-Verdict check_room(std::string_view room);
+Verdict check_room(std::string_view room, std::size_t max_bytes = kMaxRoomBytes);
 // 1..8000 bytes of UTF-8, not only white space, no control characters except \n and \t.
-Verdict check_text(std::string_view text);
+Verdict check_text(std::string_view text, std::size_t max_bytes = kMaxTextBytes);
 // 1..64 bytes of [A-Za-z0-9_-].
 Verdict check_client_id(std::string_view id);
 
