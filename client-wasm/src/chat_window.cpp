@@ -34,6 +34,7 @@ ImVec4 badge_colour(Badge b, const Palette& p) {
   switch (b) {
     case Badge::failed: return p.error;
     case Badge::interrupted:
+    case Badge::stopped:
     case Badge::incomplete: return p.warn;
     case Badge::streaming: return p.assistant;
     case Badge::sent: return p.text_dim;
@@ -238,7 +239,7 @@ void ChatWindow::draw_transcript(const client::AppModel& model, client::Intents&
         continue;
       }
       const client::TranscriptRow row = layout.row(static_cast<std::size_t>(i - 1));
-      draw_row(model, row, width, row_h);
+      draw_row(model, row, width, row_h, intents);
       const std::uint64_t seq = view_entry(model, row.entry).seq;
       if (seq != 0) {
         if (first_seq == 0 || seq < first_seq) first_seq = seq;
@@ -293,7 +294,7 @@ const client::ViewEntry& ChatWindow::view_entry(const client::AppModel& model,
 }
 
 void ChatWindow::draw_row(const client::AppModel& model, const client::TranscriptRow& row,
-                          float width, float row_h) {
+                          float width, float row_h, client::Intents& intents) {
   using client::TranscriptRow;
   const std::int64_t now_ms = model.now_ms();
   const Palette p;
@@ -342,12 +343,27 @@ void ChatWindow::draw_row(const client::AppModel& model, const client::Transcrip
       dl->AddText(fonts.regular, font_px * 0.85f, ImVec2(x, header_y + font_px * 0.1f),
                   u32(p.text_dim), v.time.c_str());
     }
+    float right = pos.x + width - pad_x;
+    const bool stoppable =
+        (v.badge == Badge::streaming || v.badge == Badge::incomplete) && !v.gen_id.empty();
+    if (stoppable) {
+      // A reply being written can be stopped; what it wrote so far stays.
+      const ImGuiStyle& style = ImGui::GetStyle();
+      const float button_w = ImGui::CalcTextSize("Stop").x + style.FramePadding.x * 2;
+      right -= button_w;
+      ImGui::SetCursorScreenPos(ImVec2(right, pos.y + (row_h - ImGui::GetFontSize()) * 0.5f));
+      ImGui::PushID(static_cast<int>(row.entry));
+      if (ImGui::SmallButton("Stop")) intents.stop_generation = v.gen_id;
+      widgets.record("stop_button");
+      ImGui::PopID();
+      ImGui::SetCursorScreenPos(ImVec2(pos.x, pos.y + row_h));
+      right -= 8 * scale;
+    }
     if (!v.badge_text.empty()) {
       const float badge_px = font_px * 0.85f;
       const float badge_w =
           fonts.regular->CalcTextSizeA(badge_px, FLT_MAX, 0.0f, v.badge_text.c_str()).x;
-      dl->AddText(fonts.regular, badge_px,
-                  ImVec2(pos.x + width - pad_x - badge_w, header_y + font_px * 0.1f),
+      dl->AddText(fonts.regular, badge_px, ImVec2(right - badge_w, header_y + font_px * 0.1f),
                   u32(badge_colour(v.badge, p)), v.badge_text.c_str());
     }
     return;

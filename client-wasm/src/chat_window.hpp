@@ -49,7 +49,7 @@ struct ChatWindow {
   void draw_transcript(const client::AppModel& model, client::Intents& intents);
   void draw_top_row(const client::AppModel& model, float width, float row_h);
   void draw_row(const client::AppModel& model, const client::TranscriptRow& row, float width,
-                float row_h);
+                float row_h, client::Intents& intents);
   const client::ViewEntry& view_entry(const client::AppModel& model, std::uint32_t entry);
 
   float row_w_ = 0.0f;

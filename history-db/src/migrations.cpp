@@ -99,6 +99,37 @@ CREATE TABLE accounts (
   created_ms    INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    // The assistant's visible work: step events (kind 'step', ref_seq = the reply) with
+    // their details as a JSON object in `data`; replies a user stopped or a provider
+    // failed. The CHECK constraints change, so the table is rebuilt.
+    Step{6, R"sql(
+CREATE TABLE messages_v6 (
+  room_id   INTEGER NOT NULL REFERENCES rooms(id),
+  seq       INTEGER NOT NULL,
+  author    TEXT NOT NULL,
+  kind      TEXT NOT NULL CHECK (kind IN ('user', 'assistant', 'system', 'end', 'step')),
+  text      TEXT NOT NULL,
+  client_id TEXT,
+  gen_id    TEXT,
+  status    TEXT NOT NULL
+            CHECK (status IN ('complete', 'streaming', 'interrupted', 'stopped', 'error')),
+  ts_ms     INTEGER NOT NULL,
+  ref_seq   INTEGER,
+  data      TEXT,
+  PRIMARY KEY (room_id, seq)
+) WITHOUT ROWID;
+
+INSERT INTO messages_v6 (room_id, seq, author, kind, text, client_id, gen_id, status, ts_ms,
+                         ref_seq)
+  SELECT room_id, seq, author, kind, text, client_id, gen_id, status, ts_ms, ref_seq
+  FROM messages;
+DROP TABLE messages;
+ALTER TABLE messages_v6 RENAME TO messages;
+
+CREATE UNIQUE INDEX messages_by_client_id
+  ON messages (room_id, author, client_id) WHERE client_id IS NOT NULL;
+CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
+)sql"},
 };
 
 }  // namespace

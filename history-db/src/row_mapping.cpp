@@ -15,6 +15,7 @@ const char* kind_text(MessageKind kind) {
     case MessageKind::assistant: return "assistant";
     case MessageKind::system: return "system";
     case MessageKind::end: return "end";
+    case MessageKind::step: return "step";
   }
   return "user";
 }
@@ -24,6 +25,8 @@ const char* status_text(MessageStatus status) {
     case MessageStatus::complete: return "complete";
     case MessageStatus::streaming: return "streaming";
     case MessageStatus::interrupted: return "interrupted";
+    case MessageStatus::stopped: return "stopped";
+    case MessageStatus::error: return "error";
   }
   return "complete";
 }
@@ -33,6 +36,7 @@ MessageKind kind_from_text(std::string_view text) {
   if (text == "assistant") return MessageKind::assistant;
   if (text == "system") return MessageKind::system;
   if (text == "end") return MessageKind::end;
+  if (text == "step") return MessageKind::step;
   throw SQLite::Exception("unknown message kind in history database: " + std::string(text));
 }
 
@@ -40,6 +44,8 @@ MessageStatus status_from_text(std::string_view text) {
   if (text == "complete") return MessageStatus::complete;
   if (text == "streaming") return MessageStatus::streaming;
   if (text == "interrupted") return MessageStatus::interrupted;
+  if (text == "stopped") return MessageStatus::stopped;
+  if (text == "error") return MessageStatus::error;
   throw SQLite::Exception("unknown message status in history database: " + std::string(text));
 }
 
@@ -101,6 +107,7 @@ protocol::ChatMessage read_message(const SQLite::Statement& row, const std::stri
   m.ts_ms = row.getColumn(7).getInt64();
   const SQLite::Column ref = row.getColumn(8);
   m.ref = ref.isNull() ? 0 : static_cast<std::uint64_t>(ref.getInt64());
+  m.data = optional_text(row.getColumn(9));
   return m;
 }
 

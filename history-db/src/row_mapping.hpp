@@ -21,7 +21,7 @@ inline constexpr const char* kMessageColumns =
     "m.seq, m.author, m.kind, "
     "CASE WHEN m.kind = 'end' THEN COALESCE((SELECT r.text FROM messages r "
     "WHERE r.room_id = m.room_id AND r.seq = m.ref_seq), '') ELSE m.text END, "
-    "m.client_id, m.gen_id, m.status, m.ts_ms, m.ref_seq";
+    "m.client_id, m.gen_id, m.status, m.ts_ms, m.ref_seq, m.data";
 
 const char* kind_text(protocol::MessageKind kind);
 const char* status_text(protocol::MessageStatus status);

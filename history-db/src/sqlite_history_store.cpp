@@ -68,8 +68,8 @@ struct SqliteHistoryStore::Impl {
                                               "client_id = ?3")),
         insert_message(db,
                        "INSERT INTO messages (room_id, seq, author, kind, text, client_id, "
-                       "gen_id, status, ts_ms, ref_seq) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+                       "gen_id, status, ts_ms, ref_seq, data) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
         set_head(db, "UPDATE rooms SET head_seq = ?2 WHERE id = ?1"),
         update_message(db, std::string("UPDATE messages SET text = ?3, status = ?4 "
                                        "WHERE room_id = ") +
@@ -126,8 +126,9 @@ struct SqliteHistoryStore::Impl {
     if (!m.client_id.empty()) {
       if (auto original = find_by_client_id(room.id, m)) return {std::move(*original), true};
     }
-    ChatMessage stored{m.room,      room.info.head_seq + 1, m.author, m.kind, m.text,
-                       m.client_id, m.gen_id,               m.status, m.ts_ms, m.ref};
+    ChatMessage stored{m.room,      room.info.head_seq + 1, m.author, m.kind,  m.text,
+                       m.client_id, m.gen_id,               m.status, m.ts_ms, m.ref,
+                       m.data};
     // The row goes in before the head moves: if the insert fails, nothing changed, even
     // inside a caller's batch that goes on to commit.
     {
@@ -146,6 +147,7 @@ struct SqliteHistoryStore::Impl {
       } else {
         insert_message.bind(10, to_db(stored.ref));
       }
+      rows::bind_optional_text(insert_message, 11, stored.data);
       insert_message.exec();
     }
     {

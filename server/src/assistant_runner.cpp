@@ -154,6 +154,18 @@ void AssistantRunner::end(const std::shared_ptr<Stream>& s, MessageStatus status
                  }});
 }
 
+bool AssistantRunner::stop(const std::string& room, const std::string& gen_id) {
+  const auto g = live_.find(gen_id);
+  if (!g || g->closed || g->room != room) return false;
+  auto s = std::make_shared<Stream>(ioc_);
+  s->gen_id = g->gen_id;
+  s->room = g->room;
+  s->seq = g->seq;
+  // The streaming timer sees the generation closed at its next piece and goes quiet.
+  end(s, MessageStatus::stopped);
+  return true;
+}
+
 void AssistantRunner::stop_all() {
   stopped_ = true;
   for (auto& g : live_.all()) {

@@ -29,6 +29,10 @@ class AssistantRunner {
   // Starts a reply to a stored user message. Thread-safe.
   void respond(const protocol::ChatMessage& prompt);
 
+  // Stops the running generation `gen_id` of `room`: its text so far is kept and it ends
+  // as stopped. False when no such generation is running there.
+  bool stop(const std::string& room, const std::string& gen_id);
+
   // Ends every running reply as interrupted and queues its final state for storage.
   // After this, respond() does nothing.
   void stop_all();

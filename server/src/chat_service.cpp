@@ -107,12 +107,12 @@ void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& s
   if (auto* ping = std::get_if<Ping>(&msg)) return peer->deliver(frame_of(Pong{ping->nonce}));
   const std::string& user = state.user;
   if (auto* c = std::get_if<CreateRoom>(&msg)) return rooms_.create(peer, user, *c);
-  if (auto* l = std::get_if<Leave>(&msg)) {
-    state.rooms.erase(l->room);
-    return rooms_.leave(peer, user, *l);
-  }
+  // After a leave, sends are refused by the membership check against the store; a
+  // refused leave (the owner's) changes nothing for the connection.
+  if (auto* l = std::get_if<Leave>(&msg)) return rooms_.leave(peer, user, *l);
   if (auto* u = std::get_if<Unsubscribe>(&msg)) return on_unsubscribe(peer, state, *u);
   if (auto* f = std::get_if<FetchHistory>(&msg)) return on_fetch_history(peer, user, *f);
+  if (auto* g = std::get_if<StopGeneration>(&msg)) return on_stop(peer, *g);
   if (auto* d = std::get_if<DeleteRoom>(&msg)) return rooms_.remove_room(peer, user, *d);
   if (std::holds_alternative<ListRooms>(msg)) return rooms_.list(peer, user);
   if (auto* g = std::get_if<GetRoom>(&msg)) return rooms_.details(peer, user, *g);
@@ -340,6 +340,18 @@ void ChatService::on_unsubscribe(const std::shared_ptr<Subscriber>& peer, PeerSt
   peer->deliver(frame_of(Unsubscribed{m.room}));
 }
 
+void ChatService::on_stop(const std::shared_ptr<Subscriber>& peer, const StopGeneration& m) {
+  // Anyone in the room may stop its assistant (the room sees who asked by the result).
+  if (!presence_.contains(m.room, peer.get())) {
+    peer->deliver(error_frame(codes::not_joined, "join the room first", m.room));
+    return;
+  }
+  if (!assistant_.stop(m.room, m.gen_id)) {
+    peer->deliver(error_frame(codes::not_found,
+                              "no generation '" + m.gen_id + "' running in this room", m.gen_id));
+  }
+}
+
 void ChatService::on_fetch_history(const std::shared_ptr<Subscriber>& peer,
                                    const std::string& user, const FetchHistory& m) {
   if (auto v = validation::check_room(m.room); !v) {
@@ -430,7 +442,7 @@ void ChatService::post_message(const std::string& user, const Send& m,
     return done(Error{v.code, v.reason, m.client_id, 0});
   }
   history::NewMessage row{m.room, user, as_service ? MessageKind::system : MessageKind::user,
-                          m.text, m.client_id, "", MessageStatus::complete, now_ms()};
+                          m.text, m.client_id, "", MessageStatus::complete, now_ms(), 0, ""};
   history_.post(
       {[this, done, row, as_service](history::HistoryStore& store) -> HistoryWorker::Continuation {
          // Membership is checked where it is kept, on every send: someone removed from a

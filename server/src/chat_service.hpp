@@ -67,6 +67,7 @@ class ChatService {
                                                                    std::size_t max_room_bytes);
   void on_unsubscribe(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                       const protocol::Unsubscribe& m);
+  void on_stop(const std::shared_ptr<Subscriber>& peer, const protocol::StopGeneration& m);
   void on_fetch_history(const std::shared_ptr<Subscriber>& peer, const std::string& user,
                         const protocol::FetchHistory& m);
   void on_auth(const std::shared_ptr<Subscriber>& peer, PeerState& state,

@@ -143,6 +143,10 @@ void Session::set_assistant(protocol::AssistantMode mode) {
   write(protocol::SetAssistant{options_.room, mode});
 }
 
+void Session::stop_generation(std::string_view gen_id) {
+  write(protocol::StopGeneration{options_.room, std::string(gen_id)});
+}
+
 void Session::load_older(std::uint32_t limit) {
   if (phase_ != Phase::live || older_pending_ || !has_older()) return;
   older_pending_ = true;

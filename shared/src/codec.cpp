@@ -31,6 +31,11 @@ void to_json(OrderedJson& j, const ChatMessage& m) {
   j["status"] = to_string(m.status);
   j["ts_ms"] = m.ts_ms;
   if (m.ref != 0) j["ref"] = m.ref;
+  if (!m.data.empty()) {
+    // Made by the server from JSON it built; a broken one is dropped, not sent broken.
+    OrderedJson data = OrderedJson::parse(m.data, nullptr, false);
+    if (data.is_object()) j["data"] = std::move(data);
+  }
 }
 
 OrderedJson object_of(const ChatMessage& m) {
@@ -162,6 +167,11 @@ void to_json(OrderedJson& j, const CreateRoom& m) {
 
 void to_json(OrderedJson& j, const Leave& m) { j["room"] = m.room; }
 void to_json(OrderedJson& j, const Unsubscribe& m) { j["room"] = m.room; }
+
+void to_json(OrderedJson& j, const StopGeneration& m) {
+  j["room"] = m.room;
+  j["gen_id"] = m.gen_id;
+}
 void to_json(OrderedJson& j, const Unsubscribed& m) { j["room"] = m.room; }
 
 void to_json(OrderedJson& j, const FetchHistory& m) {
@@ -255,6 +265,12 @@ void to_json(OrderedJson& j, const MemberChanged& m) {
 
 // Reads typed values out of parsed JSON. The first failure is kept, with the path of
 // the value that caused it (clangd's fromJSON(..., Path) style).
+// Where a JSON object field is kept as text (ChatMessage.data).
+struct ObjectText {
+  std::string& text;
+  ObjectText& self() { return *this; }
+};
+
 class Reader {
  public:
   bool fail(const std::string& path, std::string_view what) {
@@ -320,14 +336,14 @@ class Reader {
   bool read(const Json& v, MessageKind& out, const std::string& path) {
     std::string s;
     if (!read(v, s, path)) return false;
-    for (MessageKind k :
-         {MessageKind::user, MessageKind::assistant, MessageKind::system, MessageKind::end}) {
+    for (MessageKind k : {MessageKind::user, MessageKind::assistant, MessageKind::system,
+                          MessageKind::end, MessageKind::step}) {
       if (s == to_string(k)) {
         out = k;
         return true;
       }
     }
-    return fail(path, "expected \"user\", \"assistant\", \"system\" or \"end\"");
+    return fail(path, "expected \"user\", \"assistant\", \"system\", \"end\" or \"step\"");
   }
 
   bool read(const Json& v, Resume& out, const std::string& path) {
@@ -402,17 +418,26 @@ class Reader {
   bool read(const Json& v, MessageStatus& out, const std::string& path) {
     std::string s;
     if (!read(v, s, path)) return false;
-    for (MessageStatus st :
-         {MessageStatus::complete, MessageStatus::streaming, MessageStatus::interrupted}) {
+    for (MessageStatus st : {MessageStatus::complete, MessageStatus::streaming,
+                             MessageStatus::interrupted, MessageStatus::stopped,
+                             MessageStatus::error}) {
       if (s == to_string(st)) {
         out = st;
         return true;
       }
     }
-    return fail(path, "expected \"complete\", \"streaming\" or \"interrupted\"");
+    return fail(path,
+                "expected \"complete\", \"streaming\", \"interrupted\", \"stopped\" or \"error\"");
   }
 
   bool read(const Json& v, ChatMessage& out, const std::string& path);
+
+  // A JSON object kept as its compact text (ChatMessage.data).
+  bool read(const Json& v, ObjectText& out, const std::string& path) {
+    if (!v.is_object()) return fail(path, "expected object");
+    out.text = v.dump(-1, ' ', false, Json::error_handler_t::replace);
+    return true;
+  }
 
   bool read(const Json& v, std::vector<ChatMessage>& out, const std::string& path) {
     if (!v.is_array()) return fail(path, "expected array");
@@ -462,7 +487,7 @@ bool from_json(Object& o, ChatMessage& m) {
          o.required("kind", m.kind) && o.required("text", m.text) &&
          o.optional("client_id", m.client_id) && o.optional("gen_id", m.gen_id) &&
          o.required("status", m.status) && o.required("ts_ms", m.ts_ms) &&
-         o.optional("ref", m.ref);
+         o.optional("ref", m.ref) && o.optional("data", ObjectText{m.data}.self());
 }
 
 bool Reader::read(const Json& v, ChatMessage& out, const std::string& path) {
@@ -568,6 +593,10 @@ bool from_json(Object& o, CreateRoom& m) {
 
 bool from_json(Object& o, Leave& m) { return o.required("room", m.room); }
 bool from_json(Object& o, Unsubscribe& m) { return o.required("room", m.room); }
+
+bool from_json(Object& o, StopGeneration& m) {
+  return o.required("room", m.room) && o.required("gen_id", m.gen_id);
+}
 bool from_json(Object& o, Unsubscribed& m) { return o.required("room", m.room); }
 
 bool from_json(Object& o, FetchHistory& m) {
@@ -687,6 +716,7 @@ constexpr Decoder kDecoders[] = {
     {"unsubscribed", &decode_body<Unsubscribed>},
     {"fetch_history", &decode_body<FetchHistory>},
     {"history_page", &decode_body<HistoryPage>},
+    {"stop", &decode_body<StopGeneration>},
 };
 
 DecodeResult refused(const char* code, std::string message, std::string type = {}) {

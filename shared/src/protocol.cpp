@@ -41,6 +41,7 @@ struct TypeName {
   const char* operator()(const Unsubscribed&) const { return "unsubscribed"; }
   const char* operator()(const FetchHistory&) const { return "fetch_history"; }
   const char* operator()(const HistoryPage&) const { return "history_page"; }
+  const char* operator()(const StopGeneration&) const { return "stop"; }
 };
 
 }  // namespace
@@ -57,6 +58,8 @@ const char* to_string(MessageKind k) {
       return "system";
     case MessageKind::end:
       return "end";
+    case MessageKind::step:
+      return "step";
   }
   return "user";
 }
@@ -69,6 +72,10 @@ const char* to_string(MessageStatus s) {
       return "streaming";
     case MessageStatus::interrupted:
       return "interrupted";
+    case MessageStatus::stopped:
+      return "stopped";
+    case MessageStatus::error:
+      return "error";
   }
   return "complete";
 }

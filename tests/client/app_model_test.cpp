@@ -244,3 +244,28 @@ TEST(AppModelRooms, TheMembersPanelAndJoinByNameBecomeRequests) {
 
 }  // namespace
 }  // namespace parley::client
+
+namespace parley::client {
+namespace {
+
+TEST(AppModelAssistant, StopOnAStreamingReplyAsksForItsGenerationAndTheReplyShowsStopped) {
+  ModelHarness h;
+  h.connect("ann");
+  h.feed(p::StreamStarted{"lobby", "g7", 1, 0, "Parley", 1});
+  h.feed(p::StreamDelta{"lobby", "g7", 0, "Once upon "});
+  ASSERT_EQ(h.model.entry(0).badge, Badge::streaming);
+  EXPECT_EQ(h.model.entry(0).gen_id, "g7");
+  Intents stop;
+  stop.stop_generation = "g7";
+  h.model.apply(stop);
+  const auto out = written(h.model);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(std::get<p::StopGeneration>(out[0]), (p::StopGeneration{"lobby", "g7"}));
+  h.feed(p::StreamCompleted{"lobby", "g7", 2, 1, "Once upon ", p::MessageStatus::stopped});
+  EXPECT_EQ(h.model.entry(0).badge, Badge::stopped);
+  EXPECT_EQ(h.model.entry(0).badge_text, "stopped");
+  EXPECT_EQ(h.model.entry(0).text, "Once upon ");
+}
+
+}  // namespace
+}  // namespace parley::client

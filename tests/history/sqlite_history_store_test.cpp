@@ -91,7 +91,7 @@ TEST_F(SqliteHistoryStoreTest, AppendCreatesTheRoomAndStoresEveryField) {
   const AppendResult r = store.append(m);
   EXPECT_FALSE(r.duplicate);
   const ChatMessage expected{"lab", 1, "Parley", MessageKind::assistant, "héllo, мир 👋",
-                             "",    "g-1", MessageStatus::streaming, 42};
+                             "",    "g-1", MessageStatus::streaming, 42, 0, ""};
   EXPECT_EQ(r.message, expected);
   EXPECT_EQ(store.at("lab", 1), expected);
   EXPECT_EQ(store.find_room("lab")->head_seq, 1u);

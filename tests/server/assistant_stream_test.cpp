@@ -1,6 +1,7 @@
 // The built-in assistant's streamed reply against what the store keeps.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "chat_steps.hpp"
@@ -141,6 +142,48 @@ TEST(AssistantStream, JoinerDuringAStreamSeesItStreamingAndCatchesUp) {
                        std::chrono::seconds(30));
   EXPECT_EQ(alice_log.replies.begin()->second.contiguous_text(), done.text);
   EXPECT_EQ(history_of(server.port(), "lobby").history.at(1).text, done.text);
+}
+
+// Stop is by generation id, from anyone in the room; the partial reply stays, marked
+// stopped, live and in the history. Leaving the room does not stop a reply; only Stop does.
+TEST(AssistantStream, StoppingAGenerationKeepsItsTextSoFarMarkedStopped) {
+  ServerProcess::Options options;
+  options.assistant_delay_ms = 40;
+  ServerProcess server(options);
+  auto ann = connect_as(server.port(), "ann");
+  auto bob = connect_as(server.port(), "bob");
+  join(*ann, "lobby");
+  join(*bob, "lobby");
+  ann->send(protocol::Send{"lobby", "ask-1", "please tell me a long story about the sea"});
+  const auto started = bob->read_until<protocol::StreamStarted>();
+  bob->read_until<protocol::StreamDelta>();
+  bob->read_until<protocol::StreamDelta>();
+  ann.reset();  // the asker going away changes nothing
+
+  auto eve = connect_as(server.port(), "eve");
+  eve->send(protocol::StopGeneration{"lobby", started.gen_id});
+  EXPECT_EQ(eve->read_until<protocol::Error>().code, "not_joined");
+  bob->send(protocol::StopGeneration{"lobby", started.gen_id});
+  const auto done = bob->read_until<protocol::StreamCompleted>();
+  EXPECT_EQ(done.status, MessageStatus::stopped);
+  EXPECT_EQ(done.reply_seq, started.seq);
+  EXPECT_FALSE(done.text.empty());
+
+  const auto all = full_history(server.port(), "lobby").history;
+  const auto reply = std::find_if(all.begin(), all.end(),
+                                  [&](const ChatMessage& m) { return m.seq == started.seq; });
+  ASSERT_NE(reply, all.end());
+  EXPECT_EQ(reply->status, MessageStatus::stopped);
+  EXPECT_EQ(reply->text, done.text);
+  ASSERT_EQ(all.back().kind, MessageKind::end);
+  EXPECT_EQ(all.back().status, MessageStatus::stopped);
+  EXPECT_EQ(all.back().ref, started.seq);
+
+  // Stopped already, or never there: not_found with the id.
+  bob->send(protocol::StopGeneration{"lobby", started.gen_id});
+  const auto again = bob->read_until<protocol::Error>();
+  EXPECT_EQ(again.code, "not_found");
+  EXPECT_EQ(again.ref, started.gen_id);
 }
 
 }  // namespace

@@ -139,7 +139,11 @@ TEST(Rooms, RolesDecideWhoMayInviteRemoveAndDelete) {
   expect_error(*bob, protocol::DeleteRoom{"team"}, "forbidden");
   expect_error(*zoe, protocol::DeleteRoom{"team"}, "forbidden");
   expect_error(*ann, protocol::Invite{"team", "bob", MemberRole::owner}, "forbidden");
+  join(*ann, "team");
   expect_error(*ann, protocol::Leave{"team"}, "forbidden");
+  // A refused leave leaves the owner where she was: still in the room on this connection.
+  ann->send(protocol::Send{"team", "a-9", "still mine"});
+  EXPECT_EQ(ann->read_until<protocol::Ack>().client_id, "a-9");
   expect_error(*ann, protocol::RemoveMember{"team", "nobody"}, "not_found");
   expect_error(*ann, protocol::Invite{"team", "", MemberRole::member}, "invalid_name");
   expect_error(*ann, protocol::CreateRoom{"Bad Room", RoomType::group, AssistantMode::always},

@@ -29,7 +29,8 @@ inline ChatMessage user_message() {
                      .gen_id = "",
                      .status = MessageStatus::complete,
                      .ts_ms = 1'700'000'000'123,
-                     .ref = 0};
+                     .ref = 0,
+                     .data = ""};
 }
 
 inline ChatMessage streaming_reply() {
@@ -42,7 +43,8 @@ inline ChatMessage streaming_reply() {
                      .gen_id = "g-12",
                      .status = MessageStatus::streaming,
                      .ts_ms = 1'700'000'000'456,
-                     .ref = 0};
+                     .ref = 0,
+                     .data = ""};
 }
 
 inline ChatMessage system_notice() {
@@ -55,7 +57,8 @@ inline ChatMessage system_notice() {
                      .gen_id = "g-11",
                      .status = MessageStatus::interrupted,
                      .ts_ms = -1,
-                     .ref = 0};
+                     .ref = 0,
+                     .data = ""};
 }
 
 inline ChatMessage reply_end() {
@@ -68,7 +71,23 @@ inline ChatMessage reply_end() {
                      .gen_id = "g-12",
                      .status = MessageStatus::complete,
                      .ts_ms = 1'700'000'000'789,
-                     .ref = 42};
+                     .ref = 42,
+                     .data = ""};
+}
+
+// A tool run of the reply at 42, its details as a JSON object.
+inline ChatMessage tool_step() {
+  return ChatMessage{.room = "lobby",
+                     .seq = 43,
+                     .author = "Parley",
+                     .kind = MessageKind::step,
+                     .text = "calculator: 2*(3+4) = 14",
+                     .client_id = "",
+                     .gen_id = "g-12",
+                     .status = MessageStatus::stopped,
+                     .ts_ms = 1'700'000'000'700,
+                     .ref = 42,
+                     .data = R"j({"arguments":{"expression":"2*(3+4)"},"name":"calculator","result":"14","step":"tool"})j"};
 }
 
 inline RoomSummary team_room() {
@@ -119,7 +138,8 @@ inline std::vector<Message> all() {
       Joined{.room = "lobby",
              .epoch = "e-2",
              .head_seq = 44,
-             .history = {user_message(), streaming_reply(), system_notice(), reply_end()},
+             .history = {user_message(), streaming_reply(), system_notice(), tool_step(),
+                         reply_end()},
              .resume = Resume::ok,
              .more = true},
       Joined{.room = "lobby",
@@ -165,6 +185,7 @@ inline std::vector<Message> all() {
       Leave{.room = "lobby"},
       Unsubscribe{.room = "lobby"},
       Unsubscribed{.room = "lobby"},
+      StopGeneration{.room = "lobby", .gen_id = "g-12"},
       FetchHistory{.room = "lobby", .before_seq = 4001, .limit = 200},
       HistoryPage{.room = "lobby",
                   .epoch = "e-2",

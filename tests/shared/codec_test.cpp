@@ -56,7 +56,7 @@ TEST(TypeName, EveryAlternativeHasItsOwnTag) {
                                          "rooms", "left", "room_deleted", "member", "typing",
                                          "mark", "present", "presence", "receipt", "auth",
                                          "authed", "unsubscribe", "unsubscribed", "fetch_history",
-                                         "history_page"}));
+                                         "history_page", "stop"}));
   EXPECT_EQ(tags.size(), std::variant_size_v<Message>) << "a sample of every alternative";
 }
 
@@ -110,7 +110,8 @@ TEST(Encode, ProducesTheDocumentedWireForm) {
                                                  .gen_id = "",
                                                  .status = MessageStatus::complete,
                                                  .ts_ms = 5,
-                                                 .ref = 0}}),
+                                                 .ref = 0,
+                     .data = ""}}),
             R"({"v":1,"type":"message","message":{"room":"r","seq":1,"author":"Ann",)"
             R"("kind":"user","text":"é","client_id":"c","gen_id":"","status":"complete",)"
             R"("ts_ms":5}})");
@@ -161,7 +162,8 @@ TEST(Decode, FillsDefaultsForOmittedOptionalFields) {
                                                   .gen_id = "",
                                                   .status = MessageStatus::complete,
                                                   .ts_ms = 0,
-                                                  .ref = 0}}));
+                                                  .ref = 0,
+                     .data = ""}}));
 }
 
 TEST(Decode, IgnoresUnknownFieldsAndKeyOrder) {

@@ -57,6 +57,7 @@ void AppModel::apply(const Intents& intents) {
     if (v) message_draft_.clear();
   }
   if (intents.leave_room) session_.leave_room();
+  if (intents.stop_generation) session_.stop_generation(*intents.stop_generation);
   if (intents.load_older) session_.load_older(validation::kMaxHistoryLimit);
   if (intents.invite_draft) invite_draft_ = *intents.invite_draft;
   if (intents.invite_role) invite_role_ = *intents.invite_role;

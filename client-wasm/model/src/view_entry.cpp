@@ -23,6 +23,7 @@ ViewEntry make_view_entry(const Entry& e, const std::string& self, int tz_offset
   v.time = format_clock(e.ts_ms, tz_offset_minutes);
   v.assistant = e.kind == protocol::MessageKind::assistant;
   v.own = !v.assistant && e.author == self;
+  v.gen_id = e.gen_id;
 
   if (v.assistant) {
     if (e.status == protocol::MessageStatus::streaming) {
@@ -31,6 +32,12 @@ ViewEntry make_view_entry(const Entry& e, const std::string& self, int tz_offset
     } else if (e.status == protocol::MessageStatus::interrupted) {
       v.badge = Badge::interrupted;
       v.badge_text = "interrupted";
+    } else if (e.status == protocol::MessageStatus::stopped) {
+      v.badge = Badge::stopped;
+      v.badge_text = "stopped";
+    } else if (e.status == protocol::MessageStatus::error) {
+      v.badge = Badge::failed;
+      v.badge_text = "failed";
     }
     if (e.needs_refresh && v.badge == Badge::streaming) {
       v.badge = Badge::incomplete;

@@ -96,6 +96,9 @@ class Session {
   void invite(std::string_view user, protocol::MemberRole role);
   void remove_member(std::string_view user);
   void set_assistant(protocol::AssistantMode mode);
+  // Stops the assistant's generation `gen_id` in the room on screen; the reply keeps its
+  // text so far and ends as stopped.
+  void stop_generation(std::string_view gen_id);
 
   // ---- scroll-back ----
   // True while the room has events older than the oldest one held.

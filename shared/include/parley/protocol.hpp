@@ -20,11 +20,15 @@ inline constexpr int kVersion = 1;
 // What a stored room event is. `end` is not shown as a message of its own: it records
 // that the reply at `ref` ended (its final text and status), so that a client resuming
 // after the reply started still learns how it ended.
-enum class MessageKind { user, assistant, system, end };
+// `step` is a piece of the assistant's visible work on the reply at `ref` (a thinking
+// line, a tool run, the sources it retrieved), its details in `data`.
+enum class MessageKind { user, assistant, system, end, step };
 enum class MessageStatus {
   complete,     // final text
   streaming,    // the assistant is still producing it
   interrupted,  // the producer stopped before finishing (server stop, provider failure)
+  stopped,      // someone stopped the generation; the text so far is kept
+  error,        // the provider failed; `data` says how
 };
 
 // A stored room event as carried on the wire. `seq` is its position in the room:
@@ -39,7 +43,8 @@ struct ChatMessage {
   std::string gen_id;     // the generation that produced it (assistant messages only)
   MessageStatus status = MessageStatus::complete;
   std::int64_t ts_ms = 0;  // server time of storage, milliseconds since the Unix epoch
-  std::uint64_t ref = 0;   // kind end: the seq of the reply that ended; else 0
+  std::uint64_t ref = 0;   // kind end and step: the seq of their reply; else 0
+  std::string data;        // kind step and end: a JSON object with details; else ""
 
   friend bool operator==(const ChatMessage&, const ChatMessage&) = default;
 };
@@ -128,6 +133,16 @@ struct Leave {
 struct Unsubscribe {
   std::string room;
   friend bool operator==(const Unsubscribe&, const Unsubscribe&) = default;
+};
+
+// Stops the assistant's generation `gen_id` in `room` (any member in the room may). The
+// reply keeps its text so far and ends with status stopped, announced to the room as
+// usual (stream_completed, and an end event in the history). A disconnect never stops
+// a generation; only this does.
+struct StopGeneration {
+  std::string room;
+  std::string gen_id;
+  friend bool operator==(const StopGeneration&, const StopGeneration&) = default;
 };
 
 // Asks for older history of a room: the newest `limit` events with seq < `before_seq`
@@ -409,7 +424,8 @@ using Message =
                  StreamDelta, StreamCompleted, Error, Pong, CreateRoom, Leave, DeleteRoom,
                  ListRooms, GetRoom, Invite, RemoveMember, SetAssistant, RoomDetails, RoomList,
                  Left, RoomDeleted, MemberChanged, Typing, Mark, Present, Presence, Receipt,
-                 Auth, Authed, Unsubscribe, Unsubscribed, FetchHistory, HistoryPage>;
+                 Auth, Authed, Unsubscribe, Unsubscribed, FetchHistory, HistoryPage,
+                 StopGeneration>;
 
 // The wire tag of each alternative ("hello", "join", "send", "ping", "welcome",
 // "joined", "ack", "message", "stream_started", "stream_delta", "stream_completed",

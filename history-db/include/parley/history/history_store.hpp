@@ -63,7 +63,8 @@ struct NewMessage {
   std::string gen_id;
   MessageStatus status = MessageStatus::complete;
   std::int64_t ts_ms = 0;
-  std::uint64_t ref = 0;  // kind end: the reply it ends
+  std::uint64_t ref = 0;  // kind end and step: their reply
+  std::string data;       // kind step and end: a JSON object, "" for none
 };
 
 struct AppendResult {

@@ -26,6 +26,7 @@ struct Intents {
   bool leave_room = false;
   bool delete_room = false;
   bool load_older = false;                   // the view is near the oldest message held
+  std::optional<std::string> stop_generation;  // Stop pressed on a streaming reply
   // Members panel (owners and admins): add someone or change their role, remove
   // someone, and when the assistant answers in the room.
   std::optional<std::string> invite_draft;   // the invite field was edited

@@ -8,7 +8,7 @@
 
 namespace parley::client {
 
-enum class Badge { none, sending, sent, read, failed, streaming, interrupted, incomplete };
+enum class Badge { none, sending, sent, read, failed, streaming, interrupted, incomplete, stopped };
 
 struct ViewEntry {
   std::uint64_t seq = 0;
@@ -19,6 +19,7 @@ struct ViewEntry {
   bool assistant = false;
   Badge badge = Badge::none;
   std::string badge_text;  // e.g. "sending…", "failed: text is empty"
+  std::string gen_id;      // an assistant reply's generation (to stop it)
 };
 
 // `self` is the signed-in user's name; `tz_offset_minutes` is added to UTC.
