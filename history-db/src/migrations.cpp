@@ -130,6 +130,33 @@ CREATE UNIQUE INDEX messages_by_client_id
   ON messages (room_id, author, client_id) WHERE client_id IS NOT NULL;
 CREATE INDEX messages_streaming ON messages (status) WHERE status = 'streaming';
 )sql"},
+    // Full-text search of what people wrote and of finished replies (SQLite FTS5, bm25
+    // ranking), kept by triggers. A row's rowid is room_id * 2^32 + seq, so one room's
+    // rows are one rowid range.
+    Step{7, R"sql(
+CREATE VIRTUAL TABLE message_search USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+
+INSERT INTO message_search (rowid, text)
+  SELECT room_id * 4294967296 + seq, text FROM messages
+  WHERE kind IN ('user', 'system') OR (kind = 'assistant' AND status != 'streaming');
+
+CREATE TRIGGER message_search_insert AFTER INSERT ON messages
+  WHEN new.kind IN ('user', 'system')
+BEGIN
+  INSERT INTO message_search (rowid, text) VALUES (new.room_id * 4294967296 + new.seq, new.text);
+END;
+
+CREATE TRIGGER message_search_reply_end AFTER UPDATE OF status ON messages
+  WHEN new.kind = 'assistant' AND old.status = 'streaming' AND new.status != 'streaming'
+BEGIN
+  INSERT INTO message_search (rowid, text) VALUES (new.room_id * 4294967296 + new.seq, new.text);
+END;
+
+CREATE TRIGGER message_search_delete AFTER DELETE ON messages
+BEGIN
+  DELETE FROM message_search WHERE rowid = old.room_id * 4294967296 + old.seq;
+END;
+)sql"},
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <limits>
 #include <random>
@@ -472,6 +473,51 @@ std::optional<ChatMessage> SqliteHistoryStore::at(const std::string& room, std::
   s.bind(2, to_db(seq));
   if (!s.executeStep()) return std::nullopt;
   return rows::read_message(s, room);
+}
+
+std::vector<SearchHit> SqliteHistoryStore::search(const std::string& room,
+                                                  const std::vector<std::string>& terms,
+                                                  std::uint64_t before_seq, std::uint32_t limit) {
+  std::vector<SearchHit> hits;
+  // Each term becomes a quoted FTS5 string (quotes doubled), so nothing in it is syntax.
+  std::string match;
+  for (const std::string& t : terms) {
+    // A term with no word character would be an empty phrase, which matches everything.
+    const bool wordy = std::any_of(t.begin(), t.end(), [](char c) {
+      const auto u = static_cast<unsigned char>(c);
+      return u >= 0x80 || std::isalnum(u);
+    });
+    if (!wordy) continue;
+    if (!match.empty()) match += " OR ";
+    match += '"';
+    for (char c : t) {
+      if (c == '"') match += '"';
+      match += c;
+    }
+    match += '"';
+  }
+  if (match.empty() || before_seq <= 1 || limit == 0) return hits;
+  const auto room_row = impl_->find_room(room);
+  if (!room_row) return hits;
+  const std::int64_t base = room_row->id * 4294967296LL;
+  SQLite::Statement s(impl_->db,
+                      "SELECT rowid - ?2, -bm25(message_search), "
+                      "snippet(message_search, 0, '', '', '\u2026', 16) "
+                      "FROM message_search WHERE message_search MATCH ?1 "
+                      "AND rowid BETWEEN ?2 AND ?3 ORDER BY bm25(message_search) LIMIT ?4");
+  s.bind(1, match);
+  s.bind(2, base);
+  s.bind(3, base + to_db(before_seq - 1));
+  s.bind(4, static_cast<std::int64_t>(limit));
+  std::vector<std::pair<std::uint64_t, std::pair<double, std::string>>> found;
+  while (s.executeStep()) {
+    found.push_back({static_cast<std::uint64_t>(s.getColumn(0).getInt64()),
+                     {s.getColumn(1).getDouble(), s.getColumn(2).getString()}});
+  }
+  for (auto& [seq, rest] : found) {
+    if (auto m = at(room, seq)) hits.push_back({std::move(*m), rest.first, std::move(rest.second)});
+  }
+  return hits;
 }
 
 std::size_t SqliteHistoryStore::interrupt_streaming() {

@@ -59,7 +59,6 @@ void AssistantRunner::respond(const protocol::ChatMessage& prompt) {
   auto s = std::make_shared<Stream>(ioc_);
   s->gen_id = new_gen_id();
   s->room = prompt.room;
-  s->pieces = BuiltinAssistant::tokenize(assistant_.compose_reply(prompt));
   ++running_;
 
   history::NewMessage row;
@@ -69,24 +68,45 @@ void AssistantRunner::respond(const protocol::ChatMessage& prompt) {
   row.gen_id = s->gen_id;
   row.status = MessageStatus::streaming;
   row.ts_ms = now_ms();
-  auto reply_to = prompt.seq;
-  history_.post({[this, s, row, reply_to](history::HistoryStore& store) -> HistoryWorker::Continuation {
-                   auto stored = store.append(row).message;
-                   s->seq = stored.seq;
-                   return [this, s, stored, reply_to] {
-                     live_.start({s->gen_id, s->room, s->seq, "", false});
-                     fanout_.publish(s->room, encode_frame(protocol::StreamStarted{
-                                                  s->room, s->gen_id, s->seq, reply_to,
-                                                  stored.author, stored.ts_ms}));
-                     fanout_.publish(s->room, encode_frame(protocol::Typing{
-                                                  s->room, stored.author, true}));
-                     begin_stream(s);
-                   };
-                 },
-                 [this](const std::string& what) {
-                   --running_;
-                   log_line("assistant could not store its reply: " + what);
-                 }});
+  history_.post(
+      {[this, s, row, prompt](history::HistoryStore& store) -> HistoryWorker::Continuation {
+         // The tools run here, off the network threads: the history search reads the
+         // store; the plan's steps are stored right after the reply's row, as its work.
+         const auto terms = BuiltinAssistant::search_terms(prompt.text);
+         const auto hits = terms.empty() ? std::vector<history::SearchHit>{}
+                                         : store.search(prompt.room, terms, prompt.seq, 3);
+         const ReplyPlan plan = assistant_.plan(prompt, hits, row.ts_ms);
+         s->pieces = BuiltinAssistant::tokenize(plan.reply);
+         auto stored = store.append(row).message;
+         s->seq = stored.seq;
+         std::vector<protocol::ChatMessage> steps;
+         for (const PlannedStep& step : plan.steps) {
+           history::NewMessage m;
+           m.room = prompt.room;
+           m.author = BuiltinAssistant::kName;
+           m.kind = protocol::MessageKind::step;
+           m.text = step.text;
+           m.gen_id = s->gen_id;
+           m.status = MessageStatus::complete;
+           m.ts_ms = row.ts_ms;
+           m.ref = stored.seq;
+           m.data = step.data;
+           steps.push_back(store.append(m).message);
+         }
+         return [this, s, stored, steps, reply_to = prompt.seq] {
+           live_.start({s->gen_id, s->room, s->seq, "", false});
+           fanout_.publish(s->room, encode_frame(protocol::StreamStarted{
+                                        s->room, s->gen_id, s->seq, reply_to, stored.author,
+                                        stored.ts_ms}));
+           fanout_.publish(s->room, encode_frame(protocol::Typing{s->room, stored.author, true}));
+           for (const auto& step : steps) fanout_.publish(s->room, encode_frame(protocol::Posted{step}));
+           begin_stream(s);
+         };
+       },
+       [this](const std::string& what) {
+         --running_;
+         log_line("assistant could not store its reply: " + what);
+       }});
 }
 
 void AssistantRunner::begin_stream(std::shared_ptr<Stream> s) {

@@ -1,6 +1,13 @@
 #include "builtin_assistant.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstddef>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "calculator.hpp"
 
 namespace parley::server {
 
@@ -59,6 +66,168 @@ std::string BuiltinAssistant::compose_reply(const protocol::ChatMessage& prompt)
   reply += "This reply streams to everyone in #" + prompt.room +
            " word by word and is kept in the room's history as it grows.";
   return reply;
+}
+
+namespace {
+
+using Json = nlohmann::json;
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The message's words, lower-cased ASCII letters and digits (other bytes kept, so
+// accented words stay whole).
+std::vector<std::string> words_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::string w;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80 || std::isalnum(u) || c == '\'') {
+      w += static_cast<char>(std::tolower(u));
+    } else if (!w.empty()) {
+      out.push_back(w);
+      w.clear();
+    }
+  }
+  if (!w.empty()) out.push_back(w);
+  return out;
+}
+
+bool has_word(const std::vector<std::string>& words, std::initializer_list<const char*> any) {
+  return std::any_of(words.begin(), words.end(), [&](const std::string& w) {
+    return std::any_of(any.begin(), any.end(), [&](const char* a) { return w == a; });
+  });
+}
+
+// "what time", "the date", "what day", "today's date": a question about now.
+bool asks_the_time(const std::string& text) {
+  const std::string t = lower(text);
+  for (const char* p : {"what time", "the time", "what day", "the date", "what date",
+                        "today's date", "which day"}) {
+    if (t.find(p) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::string utc_text(std::int64_t now_ms, const char* format) {
+  const std::time_t t = static_cast<std::time_t>(now_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[96];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+std::string step_data(Json j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+}  // namespace
+
+std::vector<std::string> BuiltinAssistant::search_terms(const std::string& text) {
+  const std::vector<std::string> words = words_of(text);
+  if (!has_word(words, {"search", "find", "earlier", "mentioned", "mention", "remember",
+                        "said", "wrote"}))
+    return {};
+  static const std::set<std::string> kCommon = {
+      "search", "find", "earlier", "mentioned", "mention", "remember", "said", "wrote",
+      "the", "a", "an", "and", "or", "for", "of", "to", "in", "on", "at", "about", "what",
+      "who", "when", "where", "did", "do", "does", "we", "you", "i", "me", "my", "our",
+      "us", "is", "was", "are", "were", "be", "this", "that", "it", "any", "anyone",
+      "someone", "something", "please", "can", "could", "would", "messages", "message",
+      "room", "history", "parley", "with", "from", "there", "have", "has", "had", "all"};
+  std::vector<std::string> terms;
+  for (const auto& w : words) {
+    const bool number = std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    if (w.size() < 2 || number || kCommon.contains(w)) continue;
+    if (std::find(terms.begin(), terms.end(), w) != terms.end()) continue;
+    terms.push_back(w);
+    if (terms.size() == 8) break;
+  }
+  return terms;
+}
+
+ReplyPlan BuiltinAssistant::plan(const protocol::ChatMessage& prompt,
+                                 const std::vector<history::SearchHit>& hits,
+                                 std::int64_t now_ms) const {
+  ReplyPlan p;
+  const auto expression = Calculator::find_expression(prompt.text);
+  const bool clock = asks_the_time(prompt.text);
+  const std::vector<std::string> terms = search_terms(prompt.text);
+  if (!expression && !clock && terms.empty()) {
+    p.reply = compose_reply(prompt);
+    return p;
+  }
+
+  std::vector<std::string> plan_words;
+  if (expression) plan_words.push_back("work out " + *expression);
+  if (clock) plan_words.push_back("read the clock");
+  if (!terms.empty()) plan_words.push_back("search #" + prompt.room + " for earlier messages");
+  std::string thought = "To answer " + prompt.author + " I will ";
+  for (std::size_t i = 0; i < plan_words.size(); ++i) {
+    if (i > 0) thought += i + 1 == plan_words.size() ? " and " : ", ";
+    thought += plan_words[i];
+  }
+  thought += ".";
+  p.steps.push_back({thought, step_data({{"step", "thinking"}, {"text", thought}})});
+
+  std::string reply;
+  if (expression) {
+    const Calculation c = Calculator::evaluate(*expression);
+    Json data = {{"step", "tool"}, {"name", "calculator"}, {"arguments", {{"expression", *expression}}}};
+    if (c.ok) {
+      data["result"] = c.shown();
+      p.steps.push_back({"calculator: " + *expression + " = " + c.shown(), step_data(data)});
+      reply += *expression + " = " + c.shown() + ". ";
+    } else {
+      data["error"] = c.error;
+      p.steps.push_back({"calculator: " + *expression + " failed: " + c.error, step_data(data)});
+      reply += "I could not work out " + *expression + ": " + c.error + ". ";
+    }
+  }
+  if (clock) {
+    const std::string iso = utc_text(now_ms, "%Y-%m-%dT%H:%M:%SZ");
+    p.steps.push_back({"clock: " + iso, step_data({{"step", "tool"}, {"name", "clock"},
+                                                   {"arguments", Json::object()},
+                                                   {"result", iso}})});
+    reply += "It is " + utc_text(now_ms, "%H:%M UTC on %A, %d %B %Y") + ". ";
+  }
+  if (!terms.empty()) {
+    std::string query;
+    for (const auto& t : terms) query += (query.empty() ? "" : " ") + t;
+    Json result = {{"step", "tool"}, {"name", "search_history"},
+                   {"arguments", {{"room", prompt.room}, {"query", query}}},
+                   {"result", std::to_string(hits.size()) + (hits.size() == 1 ? " message" : " messages")}};
+    p.steps.push_back({"search_history: \"" + query + "\" found " + std::to_string(hits.size()),
+                       step_data(result)});
+    if (hits.empty()) {
+      reply += "I searched #" + prompt.room + " for \"" + query +
+               "\" and found nothing earlier in this room. ";
+    } else {
+      Json sources = Json::array();
+      for (const auto& h : hits) {
+        sources.push_back({{"document", "#" + prompt.room},
+                           {"location", "seq " + std::to_string(h.message.seq)},
+                           {"seq", h.message.seq},
+                           {"author", h.message.author},
+                           {"score", h.score},
+                           {"passage", h.passage}});
+      }
+      p.steps.push_back({plural(hits.size(), "source", "sources") + " from #" + prompt.room,
+                         step_data({{"step", "sources"}, {"sources", sources}})});
+      reply += "Earlier in #" + prompt.room + ": ";
+      for (std::size_t i = 0; i < hits.size(); ++i) {
+        if (i > 0) reply += "; ";
+        reply += hits[i].message.author + " wrote \"" + excerpt(hits[i].passage, 120) + "\" (seq " +
+                 std::to_string(hits[i].message.seq) + ")";
+      }
+      reply += ". ";
+    }
+  }
+  reply += "(I am Parley's built-in assistant: no language model, only these tools.)";
+  p.steps.push_back({"responding", step_data({{"step", "status"}, {"status", "responding"}})});
+  p.reply = std::move(reply);
+  return p;
 }
 
 std::vector<std::string> BuiltinAssistant::tokenize(const std::string& text) {

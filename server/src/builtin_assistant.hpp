@@ -6,17 +6,42 @@
 #include <string>
 #include <vector>
 
+#include "parley/history/history_store.hpp"
 #include "parley/protocol.hpp"
 
 namespace parley::server {
+
+// A piece of visible work before the reply's words: `text` a one-line summary, `data`
+// the details as a JSON object (docs/protocol.md, "step").
+struct PlannedStep {
+  std::string text;
+  std::string data;
+};
+
+struct ReplyPlan {
+  std::vector<PlannedStep> steps;  // empty when no tool applied
+  std::string reply;
+};
 
 class BuiltinAssistant {
  public:
   static constexpr const char* kName = "Parley";
   static constexpr const char* kModel = "parley-builtin-1";
 
-  // The whole reply to `prompt`. Same input, same reply.
+  // The whole reply to `prompt` when no tool applies. Same input, same reply.
   std::string compose_reply(const protocol::ChatMessage& prompt) const;
+
+  // The words to search the room's history for when the message asks for a search
+  // ("search for the deploy date", "find lunch", "what did bob mention earlier about
+  // tickets?"): lower-case, without common words, at most 8; empty when it asks for none.
+  static std::vector<std::string> search_terms(const std::string& text);
+
+  // The reply with the work behind it: the calculator for arithmetic in the message,
+  // the clock for a question about the time or date, and the room's history search
+  // (whose results the caller found with search_terms()) — each a step the room sees —
+  // and a reply composed from what they returned, saying plainly when nothing was found.
+  ReplyPlan plan(const protocol::ChatMessage& prompt, const std::vector<history::SearchHit>& hits,
+                 std::int64_t now_ms) const;
 
   // Splits a reply into the pieces it streams as: each word with the white space that
   // follows it. Concatenating the pieces gives the text back exactly; pieces never

@@ -1,6 +1,7 @@
 #include "parley/room_transcript.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 namespace parley::client {
@@ -13,6 +14,55 @@ constexpr const char* kDefaultAssistant = "Parley";
 bool before(const Entry& e, std::uint64_t seq) { return !e.pending() && e.seq < seq; }
 
 }  // namespace
+
+namespace {
+
+StepNote note_of(const protocol::ChatMessage& m) {
+  StepNote n{m.seq, "step", m.text};
+  const auto data = nlohmann::json::parse(m.data, nullptr, false);
+  if (data.is_object()) {
+    if (auto name = data.find("name"); name != data.end() && name->is_string()) {
+      n.label = name->get<std::string>();
+    } else if (auto step = data.find("step"); step != data.end() && step->is_string()) {
+      n.label = step->get<std::string>();
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
+bool attach_step(Entry& reply, const protocol::ChatMessage& m) {
+  auto at = std::lower_bound(reply.steps.begin(), reply.steps.end(), m.seq,
+                             [](const StepNote& n, std::uint64_t seq) { return n.seq < seq; });
+  if (at != reply.steps.end() && at->seq == m.seq) return false;  // held already
+  reply.steps.insert(at, note_of(m));
+  return true;
+}
+
+std::string shown_text(const Entry& e) {
+  if (e.steps.empty()) return e.text;
+  std::string out;
+  if (e.status == protocol::MessageStatus::streaming) {
+    for (const auto& s : e.steps) {
+      if (s.label == "status") continue;
+      // "calculator: 2+2 = 4" names itself; "To answer ann…" gets its label.
+      out += s.text.starts_with(s.label) ? "· " + s.text + "\n" : "· " + s.label + ": " + s.text + "\n";
+    }
+  } else {
+    std::size_t shown = 0;
+    std::string labels;
+    for (const auto& s : e.steps) {
+      if (s.label == "status") continue;
+      if (++shown > 1) labels += ", ";
+      labels += s.label;
+    }
+    if (shown > 0) {
+      out += "\u25B8 " + std::to_string(shown) + (shown == 1 ? " step: " : " steps: ") + labels + "\n";
+    }
+  }
+  return out + e.text;
+}
 
 const char* to_string(Delivery d) {
   switch (d) {
@@ -86,6 +136,11 @@ void RoomTranscript::merge_all(const std::vector<protocol::ChatMessage>& events,
 
 void RoomTranscript::merge_event(const protocol::ChatMessage& m, std::string_view self) {
   if (m.seq == 0) return;
+  if (m.kind == protocol::MessageKind::step) {
+    // Shown with its reply; a step whose reply is not held (older) is left out.
+    if (Entry* reply = find_seq_mut(m.ref); reply != nullptr && attach_step(*reply, m)) touch(reply);
+    return;
+  }
   if (m.kind == protocol::MessageKind::end) {
     complete(protocol::StreamCompleted{m.room, m.gen_id, m.seq, m.ref, m.text, m.status});
     return;
@@ -133,6 +188,16 @@ void RoomTranscript::merge_older(const std::vector<protocol::ChatMessage>& page,
   std::vector<const protocol::ChatMessage*> held;
   for (const auto& m : page) {
     if (m.seq == 0) continue;
+    if (m.kind == protocol::MessageKind::step) {
+      auto it = std::partition_point(fresh.begin(), fresh.end(),
+                                     [&](const Entry& e) { return e.seq < m.ref; });
+      if (it != fresh.end() && it->seq == m.ref) {
+        attach_step(*it, m);
+      } else {
+        held.push_back(&m);  // its reply may be held already
+      }
+      continue;
+    }
     if (m.kind == protocol::MessageKind::end) {
       // The stored reply row already carries its final text and status; an end event
       // only matters for a reply of this page that is still marked streaming.

@@ -5,7 +5,7 @@
 //
 //   node scrollback.test.mjs --server <parley-server> --web-root <dir> --screenshots <dir>
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,7 +13,7 @@ import {
   clickWidget, launchBrowser, nextFrames, signIn, state, typeText, waitForState,
 } from './lib/browser.mjs';
 import { testOptions } from './lib/options.mjs';
-import { startServer } from './lib/server.mjs';
+import { shutDown, startServer } from './lib/server.mjs';
 
 const opts = testOptions();
 const shot = (page, name) => page.screenshot({ path: join(opts.screenshots, `${name}.png`) });
@@ -135,9 +135,6 @@ try {
   await shot(page, 'b03-archive-own-message');
   await context.close();
 } finally {
-  await browser.close();
-  const code = await server.stop();
-  rmSync(work, { recursive: true, force: true });
-  assert.equal(code, 0, 'the server stopped cleanly');
+  await shutDown(browser, server, work);
 }
 console.log('scrollback: ok');

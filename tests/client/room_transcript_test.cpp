@@ -99,3 +99,49 @@ TEST(RoomTranscript, ClearStoredKeepsPending) {
 
 }  // namespace
 }  // namespace parley::client
+
+namespace parley::client {
+namespace {
+
+p::ChatMessage step_of(std::uint64_t seq, std::uint64_t reply, std::string text, std::string data) {
+  p::ChatMessage m = testing::chat(seq, "Parley", std::move(text), "", p::MessageKind::step);
+  m.ref = reply;
+  m.data = std::move(data);
+  return m;
+}
+
+TEST(RoomTranscriptSteps, StepsShowWithTheirReplyLiveThenFolded) {
+  RoomTranscript t;
+  t.stream_started(p::StreamStarted{"lobby", "g2", 2, 1, "Parley", 0});
+  t.merge(step_of(3, 2, "To answer ann I will work out 2+2.", R"j({"step":"thinking","text":"x"})j"), "ann");
+  t.merge(step_of(4, 2, "calculator: 2+2 = 4", R"j({"name":"calculator","step":"tool"})j"), "ann");
+  t.merge(step_of(4, 2, "calculator: 2+2 = 4", R"j({"name":"calculator","step":"tool"})j"), "ann");
+  t.merge(step_of(5, 2, "responding", R"j({"status":"responding","step":"status"})j"), "ann");
+  t.stream_delta(p::StreamDelta{"lobby", "g2", 0, "2+2 = 4."});
+  ASSERT_EQ(t.size(), 1u) << "steps are not entries of their own";
+  const Entry& reply = t.entries()[0];
+  ASSERT_EQ(reply.steps.size(), 3u) << "a repeated step is kept once";
+  EXPECT_EQ(shown_text(reply),
+            "· thinking: To answer ann I will work out 2+2.\n· calculator: 2+2 = 4\n2+2 = 4.");
+  t.stream_completed(p::StreamCompleted{"lobby", "g2", 6, 2, "2+2 = 4.", p::MessageStatus::complete});
+  EXPECT_EQ(shown_text(t.entries()[0]), "\u25B8 2 steps: thinking, calculator\n2+2 = 4.");
+
+  // A step of a reply that is not held is left out.
+  t.merge(step_of(9, 8, "orphan", "{}"), "ann");
+  EXPECT_EQ(t.size(), 1u);
+}
+
+TEST(RoomTranscriptSteps, OlderPagesBringTheirStepsAlong) {
+  RoomTranscript t;
+  t.merge(testing::chat(10, "bob", "newest"), "ann");
+  auto reply = testing::chat(2, "Parley", "4", "", p::MessageKind::assistant);
+  t.merge_older({testing::chat(1, "ann", "2+2?"), reply,
+                 step_of(3, 2, "calculator: 2+2 = 4", R"j({"name":"calculator"})j")},
+                "ann");
+  ASSERT_EQ(t.size(), 3u);
+  ASSERT_EQ(t.entries()[1].steps.size(), 1u);
+  EXPECT_EQ(t.entries()[1].steps[0].label, "calculator");
+}
+
+}  // namespace
+}  // namespace parley::client

@@ -295,6 +295,47 @@ TEST_F(SqliteHistoryStoreTest, ReportsTheCurrentSchemaVersion) {
   EXPECT_GE(store.schema_version(), 1);
 }
 
+TEST_F(SqliteHistoryStoreTest, SearchFindsWordsOfOneRoomBestFirstBeforeAPosition) {
+  auto say = [&](const std::string& room, const std::string& text,
+                 MessageKind kind = MessageKind::user, MessageStatus status = MessageStatus::complete) {
+    NewMessage m;
+    m.room = room;
+    m.author = "ann";
+    m.kind = kind;
+    m.text = text;
+    m.status = status;
+    m.ts_ms = 1;
+    return store.append(m).message.seq;
+  };
+  say("lab", "The deploy is on Friday");                                      // 1
+  say("lab", "Lunch on Friday? The café near the deploy room");               // 2
+  say("other", "deploy deploy deploy");                                       // another room
+  const auto reply = say("lab", "", MessageKind::assistant, MessageStatus::streaming);  // 3
+  say("lab", "nothing to see");                                               // 4
+  EXPECT_TRUE(store.search("lab", {"café"}, 100, 5).size() == 1);
+  EXPECT_EQ(store.search("lab", {"CAFE"}, 100, 5).size(), 1u) << "case and accents ignored";
+
+  auto hits = store.search("lab", {"deploy", "friday"}, 100, 5);
+  ASSERT_EQ(hits.size(), 2u) << "other rooms are not searched";
+  EXPECT_EQ(hits[0].message.seq, 1u) << "the shorter message with both words ranks first";
+  EXPECT_GT(hits[0].score, hits[1].score);
+  EXPECT_NE(hits[0].passage.find("deploy"), std::string::npos);
+  EXPECT_EQ(store.search("lab", {"deploy"}, 2, 5).size(), 1u) << "only before seq 2";
+
+  // A reply is searchable once it has ended, not while it streams.
+  EXPECT_TRUE(store.update("lab", reply, "the deploy moved to Monday", MessageStatus::streaming));
+  EXPECT_TRUE(store.search("lab", {"monday"}, 100, 5).empty());
+  store.end_reply("lab", reply, "the deploy moved to Monday", MessageStatus::complete, 2);
+  ASSERT_EQ(store.search("lab", {"monday"}, 100, 5).size(), 1u);
+  EXPECT_EQ(store.search("lab", {"monday"}, 100, 5)[0].message.seq, reply);
+
+  // Query syntax in a term is only text; a deleted room leaves nothing behind.
+  EXPECT_TRUE(store.search("lab", {"deploy\" OR \"x", "zzz*", "*", "NEAR(x y)"}, 100, 5).empty());
+  EXPECT_TRUE(store.delete_room("lab"));
+  say("lab", "fresh start");
+  EXPECT_TRUE(store.search("lab", {"deploy"}, 100, 5).empty());
+}
+
 TEST(SqliteHistoryStoreFileTest, DataSurvivesReopening) {
   TempDb db;
   std::string epoch;

@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "chat_steps.hpp"
 #include "frame_log.hpp"
@@ -184,6 +186,47 @@ TEST(AssistantStream, StoppingAGenerationKeepsItsTextSoFarMarkedStopped) {
   const auto again = bob->read_until<protocol::Error>();
   EXPECT_EQ(again.code, "not_found");
   EXPECT_EQ(again.ref, started.gen_id);
+}
+
+// The assistant's work is part of the room: tool steps arrive before the words, are
+// stored with the reply's position in `ref`, and a search lists the messages it found.
+TEST(AssistantStream, ToolStepsAndSourcesAreRoomEventsOfTheReply) {
+  ServerProcess server;
+  auto ann = connect_as(server.port(), "ann");
+  join(*ann, "lobby");
+  ann->send(protocol::Send{"lobby", "a-1", "The deploy moved to Friday"});
+  ann->read_until<protocol::StreamCompleted>();
+  ann->send(protocol::Send{"lobby", "a-2", "what is 12*(3+4)? and search for the deploy"});
+  const auto started = ann->read_until<protocol::StreamStarted>();
+  std::vector<protocol::Message> frames;
+  const auto done = ann->read_until<protocol::StreamCompleted>(&frames);
+  std::vector<ChatMessage> steps;
+  for (const auto& f : frames) {
+    if (auto* p = std::get_if<protocol::Posted>(&f); p && p->message.kind == MessageKind::step)
+      steps.push_back(p->message);
+  }
+  ASSERT_EQ(steps.size(), 5u) << "thinking, calculator, search, sources, responding";
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    EXPECT_EQ(steps[i].ref, started.seq);
+    EXPECT_EQ(steps[i].gen_id, started.gen_id);
+    EXPECT_EQ(steps[i].seq, started.seq + 1 + i) << "right after the reply's own position";
+  }
+  EXPECT_EQ(steps[1].text, "calculator: 12*(3+4) = 84");
+  const auto sources = nlohmann::json::parse(steps[3].data);
+  // The message, and the first reply that quoted it; the shorter message ranks first.
+  ASSERT_EQ(sources["sources"].size(), 2u);
+  EXPECT_EQ(sources["sources"][0]["seq"], 1);
+  EXPECT_GT(sources["sources"][0]["score"].get<double>(), 0.0);
+  EXPECT_NE(done.text.find("12*(3+4) = 84."), std::string::npos) << done.text;
+  EXPECT_NE(done.text.find("ann wrote \"The deploy moved to Friday\" (seq 1)"), std::string::npos)
+      << done.text;
+
+  // The same steps are in the history, for whoever reloads.
+  const auto all = full_history(server.port(), "lobby").history;
+  std::vector<ChatMessage> stored;
+  for (const auto& m : all)
+    if (m.kind == MessageKind::step) stored.push_back(m);
+  EXPECT_EQ(stored, steps);
 }
 
 }  // namespace

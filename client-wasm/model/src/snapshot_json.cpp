@@ -110,6 +110,13 @@ std::string snapshot_json(const AppModel& model) {
     out += ",\"client_id\":" + json_quote(e.client_id);
     out += ",\"failure\":" + json_quote(e.failure);
     out += ",\"badge\":" + json_quote(view.badge_text);
+    out += ",\"gen_id\":" + json_quote(e.gen_id);
+    out += ",\"steps\":[";
+    for (std::size_t i = 0; i < e.steps.size(); ++i) {
+      if (i > 0) out += ',';
+      out += "{\"label\":" + json_quote(e.steps[i].label) + ",\"text\":" + json_quote(e.steps[i].text) + "}";
+    }
+    out += "]";
     out += '}';
   }
   out += "]}";

@@ -60,7 +60,7 @@ bool TranscriptLayout::update(const RoomTranscript& transcript, float width, std
     style_ = style;
     lines_.clear();
     lines_.reserve(n);
-    for (const Entry& e : entries) lines_.push_back(wrap(e.text, width, breaker));
+    for (const Entry& e : entries) lines_.push_back(wrap(shown_text(e), width, breaker));
     entries_wrapped_ = n;
     rebuild_offsets(0);
     return true;
@@ -69,12 +69,12 @@ bool TranscriptLayout::update(const RoomTranscript& transcript, float width, std
 
   const std::size_t front = std::min(changes.prepended, n);
   lines_.insert(lines_.begin(), front, {});
-  for (std::size_t i = 0; i < front; ++i) lines_[i] = wrap(entries[i].text, width, breaker);
+  for (std::size_t i = 0; i < front; ++i) lines_[i] = wrap(shown_text(entries[i]), width, breaker);
   // Everything from first_changed on may differ (text, entries added or gone).
   std::size_t from = std::max(std::min(changes.first_changed, n), front);
   from = std::min(from, lines_.size());
   lines_.resize(from);
-  for (std::size_t i = from; i < n; ++i) lines_.push_back(wrap(entries[i].text, width, breaker));
+  for (std::size_t i = from; i < n; ++i) lines_.push_back(wrap(shown_text(entries[i]), width, breaker));
   entries_wrapped_ = front + (n - from);
   rebuild_offsets(front > 0 ? 0 : from);
   if (front > 0) rows_prepended_ = row_offsets_[front];

@@ -19,7 +19,7 @@ ViewEntry make_view_entry(const Entry& e, const std::string& self, int tz_offset
   ViewEntry v;
   v.seq = e.seq;
   v.author = e.author;
-  v.text = e.text;
+  v.text = shown_text(e);
   v.time = format_clock(e.ts_ms, tz_offset_minutes);
   v.assistant = e.kind == protocol::MessageKind::assistant;
   v.own = !v.assistant && e.author == self;

@@ -18,6 +18,14 @@ namespace parley::client {
 enum class Delivery { none, sending, sent, failed };
 const char* to_string(Delivery d);
 
+// A piece of the assistant's work on a reply (a step event), as the client keeps it.
+struct StepNote {
+  std::uint64_t seq = 0;
+  std::string label;  // "thinking", "calculator", "sources", ... (data.name or data.step)
+  std::string text;   // the step's one-line summary
+  friend bool operator==(const StepNote&, const StepNote&) = default;
+};
+
 struct Entry {
   std::uint64_t seq = 0;  // 0 until the server stored it
   std::string author;
@@ -30,10 +38,17 @@ struct Entry {
   std::string failure;        // why delivery failed
   std::int64_t ts_ms = 0;
   bool needs_refresh = false;  // a stream delta was missed; the next join repairs it
+  std::vector<StepNote> steps;  // an assistant reply's visible work, in seq order
 
   bool pending() const { return seq == 0; }
   friend bool operator==(const Entry&, const Entry&) = default;
 };
+
+// What a view shows for an entry: a reply's steps above its text — each on a line while
+// the reply is being written, folded into one line once it ended — then the text.
+std::string shown_text(const Entry& e);
+// Adds the step event `m` to `reply` in seq order; false when it was there already.
+bool attach_step(Entry& reply, const protocol::ChatMessage& m);
 
 class RoomTranscript {
  public:

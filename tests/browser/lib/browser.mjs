@@ -118,7 +118,7 @@ export function serverTranscript(page, room = 'lobby') {
       }
       clearTimeout(timer);
       ws.close();
-      resolve(events.filter((e) => e.kind !== 'end').map((e) => ({
+      resolve(events.filter((e) => e.kind !== 'end' && e.kind !== 'step').map((e) => ({
         seq: e.seq, author: e.author, kind: e.kind, text: e.text, status: e.status })));
     };
     ws.onerror = () => reject(new Error('observer WebSocket failed'));

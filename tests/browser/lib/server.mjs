@@ -50,3 +50,13 @@ export async function startServer({ binary, webRoot, db, port = 0, deadlineMs = 
     },
   };
 }
+
+// The end of a test: closes the browser, stops the server (which must exit cleanly with
+// 0) and removes the test's temporary folder.
+export async function shutDown(browser, server, work) {
+  const { rmSync } = await import('node:fs');
+  await browser.close();
+  const code = await server.stop();
+  rmSync(work, { recursive: true, force: true });
+  if (code !== 0) throw new Error(`the server exited with ${code}, not 0`);
+}

@@ -63,7 +63,7 @@ protocol::Joined full_history(std::uint16_t port, const std::string& room) {
 std::vector<protocol::ChatMessage> shown(const std::vector<protocol::ChatMessage>& events) {
   std::vector<protocol::ChatMessage> out;
   for (const auto& e : events)
-    if (e.kind != protocol::MessageKind::end) out.push_back(e);
+    if (e.kind != protocol::MessageKind::end && e.kind != protocol::MessageKind::step) out.push_back(e);
   return out;
 }
 

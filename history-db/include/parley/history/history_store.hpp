@@ -67,6 +67,14 @@ struct NewMessage {
   std::string data;       // kind step and end: a JSON object, "" for none
 };
 
+// One search result: the message, its relevance (higher is better: SQLite's bm25
+// negated) and the passage around the matched words.
+struct SearchHit {
+  ChatMessage message;
+  double score = 0;
+  std::string passage;
+};
+
 struct AppendResult {
   ChatMessage message;     // as stored (the original one when duplicate)
   bool duplicate = false;  // an earlier append had the same (room, author, client_id)
@@ -141,6 +149,13 @@ class HistoryStore {
   virtual std::vector<ChatMessage> before(const std::string& room, std::uint64_t before_seq,
                                           std::uint32_t limit) = 0;
   virtual std::optional<ChatMessage> at(const std::string& room, std::uint64_t seq) = 0;
+
+  // Full-text search of a room's messages and finished replies with seq < before_seq:
+  // those matching any of `terms` (words, matched whole, without regard to case or
+  // accents), best first, at most `limit`.
+  virtual std::vector<SearchHit> search(const std::string& room,
+                                        const std::vector<std::string>& terms,
+                                        std::uint64_t before_seq, std::uint32_t limit) = 0;
 
   // Ends every reply still `streaming` as `interrupted`, keeping the text checkpointed
   // so far (after an unclean stop); returns how many were ended.

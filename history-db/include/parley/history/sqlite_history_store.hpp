@@ -49,6 +49,8 @@ class SqliteHistoryStore final : public HistoryStore {
   std::vector<ChatMessage> before(const std::string& room, std::uint64_t before_seq,
                                   std::uint32_t limit) override;
   std::optional<ChatMessage> at(const std::string& room, std::uint64_t seq) override;
+  std::vector<SearchHit> search(const std::string& room, const std::vector<std::string>& terms,
+                                std::uint64_t before_seq, std::uint32_t limit) override;
   std::size_t interrupt_streaming() override;
   void batch(const std::function<void()>& work) override;
 
