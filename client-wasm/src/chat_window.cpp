@@ -114,6 +114,12 @@ void ChatWindow::draw_header(const client::AppModel& model, client::Intents& int
       widgets.record("leave_button");
     }
   }
+  if (model.session().conversation_state() != "idle") {
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(p.assistant, "conversation: %s",
+                       model.session().conversation_state().c_str());
+  }
   if (const std::string online = model.online_line(); !online.empty()) {
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();

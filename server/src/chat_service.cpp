@@ -113,6 +113,10 @@ void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& s
   if (auto* u = std::get_if<Unsubscribe>(&msg)) return on_unsubscribe(peer, state, *u);
   if (auto* f = std::get_if<FetchHistory>(&msg)) return on_fetch_history(peer, user, *f);
   if (auto* g = std::get_if<StopGeneration>(&msg)) return on_stop(peer, *g);
+  if (std::holds_alternative<StateChangeRequest>(msg) ||
+      std::holds_alternative<TranscriptUpdate>(msg) || std::holds_alternative<SpeechEvent>(msg)) {
+    return on_voice(peer, user, msg);
+  }
   if (auto* d = std::get_if<DeleteRoom>(&msg)) return rooms_.remove_room(peer, user, *d);
   if (std::holds_alternative<ListRooms>(msg)) return rooms_.list(peer, user);
   if (auto* g = std::get_if<GetRoom>(&msg)) return rooms_.details(peer, user, *g);
@@ -265,6 +269,8 @@ void ChatService::on_join(const std::shared_ptr<Subscriber>& peer, PeerState& st
              fanout_.subscribe(joined.room, peer);
              peer->deliver(frame_of(joined));
              for (auto& f : catch_up) peer->deliver(std::move(f));
+             // Where the conversation stands, when it is anywhere but idle.
+             if (auto state = states_.current(joined.room)) peer->deliver(frame_of(*state));
            });
          };
        },
@@ -349,6 +355,64 @@ void ChatService::on_stop(const std::shared_ptr<Subscriber>& peer, const StopGen
   if (!assistant_.stop(m.room, m.gen_id)) {
     peer->deliver(error_frame(codes::not_found,
                               "no generation '" + m.gen_id + "' running in this room", m.gen_id));
+  }
+}
+
+void ChatService::on_voice(const std::shared_ptr<Subscriber>& peer, const std::string& user,
+                           const Message& msg) {
+  const std::string room = std::visit(
+      [](const auto& m) -> std::string {
+        if constexpr (requires { m.room; }) return m.room;
+        return {};
+      },
+      msg);
+  if (!presence_.contains(room, peer.get())) {
+    peer->deliver(error_frame(codes::not_joined, "join the room first", room));
+    return;
+  }
+  if (auto* r = std::get_if<StateChangeRequest>(&msg)) {
+    const auto to = protocol::conversation_state_from(r->state);
+    if (!to) {
+      peer->deliver(error_frame(codes::bad_field,
+                                "state_change_request.state: one of idle, listening, processing, "
+                                "speaking, waiting_for_user, error, ended",
+                                room));
+      return;
+    }
+    auto changed = states_.change(room, user, *to, r->reason.substr(0, 200), now_ms());
+    if (auto* refused = std::get_if<Error>(&changed)) return peer->deliver(frame_of(*refused));
+    fanout_.publish(room, frame_of(std::get<StateUpdate>(changed)));
+    return;
+  }
+  if (auto* t = std::get_if<TranscriptUpdate>(&msg)) {
+    if (!(t->confidence >= 0.0 && t->confidence <= 1.0)) {
+      peer->deliver(error_frame(codes::bad_field, "transcript_update.confidence: 0 to 1", room));
+      return;
+    }
+    for (const std::string* text : {&t->interim, &t->final_text}) {
+      if (text->size() > config_.max_text_bytes || !validation::is_valid_utf8(*text)) {
+        peer->deliver(error_frame(codes::invalid_text,
+                                  "transcript text: valid UTF-8, at most " +
+                                      std::to_string(config_.max_text_bytes) + " bytes",
+                                  room));
+        return;
+      }
+    }
+    TranscriptUpdate relayed = *t;
+    relayed.user = user;
+    fanout_.publish(room, frame_of(relayed));
+    return;
+  }
+  if (auto* s = std::get_if<SpeechEvent>(&msg)) {
+    if (s->event.empty() || s->event.size() > 64 || s->data.size() > 4096) {
+      peer->deliver(error_frame(codes::bad_field,
+                                "speech_event: an event name of 1 to 64 bytes, data up to 4096",
+                                room));
+      return;
+    }
+    SpeechEvent relayed = *s;
+    relayed.user = user;
+    fanout_.publish(room, frame_of(relayed));
   }
 }
 

@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "assistant_runner.hpp"
+#include "conversation_states.hpp"
 #include "fanout.hpp"
 #include "history_worker.hpp"
 #include "live_generations.hpp"
@@ -68,6 +69,9 @@ class ChatService {
   void on_unsubscribe(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                       const protocol::Unsubscribe& m);
   void on_stop(const std::shared_ptr<Subscriber>& peer, const protocol::StopGeneration& m);
+  // The voice front-end's frames: a state change, transcript progress, speech events.
+  void on_voice(const std::shared_ptr<Subscriber>& peer, const std::string& user,
+                const protocol::Message& m);
   void on_fetch_history(const std::shared_ptr<Subscriber>& peer, const std::string& user,
                         const protocol::FetchHistory& m);
   void on_auth(const std::shared_ptr<Subscriber>& peer, PeerState& state,
@@ -87,6 +91,7 @@ class ChatService {
   UserDirectory& users_;
   RoomService& rooms_;
   PresenceRegistry& presence_;
+  ConversationStates states_;
   const TokenService& tokens_;
   const AccountNames& accounts_;
 };

@@ -143,6 +143,10 @@ void Session::set_assistant(protocol::AssistantMode mode) {
   write(protocol::SetAssistant{options_.room, mode});
 }
 
+void Session::request_state(std::string_view state, std::string_view reason) {
+  write(protocol::StateChangeRequest{options_.room, std::string(state), std::string(reason)});
+}
+
 void Session::stop_generation(std::string_view gen_id) {
   write(protocol::StopGeneration{options_.room, std::string(gen_id)});
 }
@@ -173,6 +177,7 @@ void Session::show_room(const std::string& room) {
   transcript_.clear();
   floor_ = 0;
   older_pending_ = false;
+  conversation_state_ = "idle";
   signals_.clear();
   members_.clear();
   epoch_.clear();
@@ -362,6 +367,8 @@ void Session::handle(std::int64_t now_ms, protocol::Message&& m) {
     if (d->room == options_.room && phase_ == Phase::live) transcript_.stream_delta(*d);
   } else if (auto* c = std::get_if<protocol::StreamCompleted>(&m)) {
     if (c->room == options_.room && accept_position(c->seq)) transcript_.stream_completed(*c);
+  } else if (auto* su = std::get_if<protocol::StateUpdate>(&m)) {
+    if (su->room == options_.room) conversation_state_ = su->state;
   } else if (auto* h = std::get_if<protocol::HistoryPage>(&m)) {
     on_history_page(*h);
   } else if (auto* e = std::get_if<protocol::Error>(&m)) {

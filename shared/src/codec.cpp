@@ -168,6 +168,39 @@ void to_json(OrderedJson& j, const CreateRoom& m) {
 void to_json(OrderedJson& j, const Leave& m) { j["room"] = m.room; }
 void to_json(OrderedJson& j, const Unsubscribe& m) { j["room"] = m.room; }
 
+void to_json(OrderedJson& j, const StateChangeRequest& m) {
+  j["room"] = m.room;
+  j["state"] = m.state;
+  if (!m.reason.empty()) j["reason"] = m.reason;
+}
+
+void to_json(OrderedJson& j, const StateUpdate& m) {
+  j["room"] = m.room;
+  j["state"] = m.state;
+  j["previous"] = m.previous;
+  j["user"] = m.user;
+  j["reason"] = m.reason;
+  j["ts_ms"] = m.ts_ms;
+}
+
+void to_json(OrderedJson& j, const TranscriptUpdate& m) {
+  j["room"] = m.room;
+  j["user"] = m.user;
+  j["interim"] = m.interim;
+  j["final"] = m.final_text;
+  j["confidence"] = m.confidence;
+}
+
+void to_json(OrderedJson& j, const SpeechEvent& m) {
+  j["room"] = m.room;
+  j["user"] = m.user;
+  j["event"] = m.event;
+  if (!m.data.empty()) {
+    OrderedJson data = OrderedJson::parse(m.data, nullptr, false);
+    if (data.is_object()) j["data"] = std::move(data);
+  }
+}
+
 void to_json(OrderedJson& j, const StopGeneration& m) {
   j["room"] = m.room;
   j["gen_id"] = m.gen_id;
@@ -263,14 +296,14 @@ void to_json(OrderedJson& j, const MemberChanged& m) {
 
 // ---- decoding -------------------------------------------------------------------------
 
-// Reads typed values out of parsed JSON. The first failure is kept, with the path of
-// the value that caused it (clangd's fromJSON(..., Path) style).
 // Where a JSON object field is kept as text (ChatMessage.data).
 struct ObjectText {
   std::string& text;
   ObjectText& self() { return *this; }
 };
 
+// Reads typed values out of parsed JSON. The first failure is kept, with the path of
+// the value that caused it (clangd's fromJSON(..., Path) style).
 class Reader {
  public:
   bool fail(const std::string& path, std::string_view what) {
@@ -283,6 +316,12 @@ class Reader {
     const auto* s = v.get_ptr<const Json::string_t*>();
     if (s == nullptr) return fail(path, "expected string");
     out = *s;
+    return true;
+  }
+
+  bool read(const Json& v, double& out, const std::string& path) {
+    if (!v.is_number()) return fail(path, "expected number");
+    out = v.get<double>();
     return true;
   }
 
@@ -594,6 +633,28 @@ bool from_json(Object& o, CreateRoom& m) {
 bool from_json(Object& o, Leave& m) { return o.required("room", m.room); }
 bool from_json(Object& o, Unsubscribe& m) { return o.required("room", m.room); }
 
+bool from_json(Object& o, StateChangeRequest& m) {
+  return o.required("room", m.room) && o.required("state", m.state) &&
+         o.optional("reason", m.reason);
+}
+
+bool from_json(Object& o, StateUpdate& m) {
+  return o.required("room", m.room) && o.required("state", m.state) &&
+         o.required("previous", m.previous) && o.optional("user", m.user) &&
+         o.optional("reason", m.reason) && o.required("ts_ms", m.ts_ms);
+}
+
+bool from_json(Object& o, TranscriptUpdate& m) {
+  return o.required("room", m.room) && o.optional("user", m.user) &&
+         o.optional("interim", m.interim) && o.optional("final", m.final_text) &&
+         o.optional("confidence", m.confidence);
+}
+
+bool from_json(Object& o, SpeechEvent& m) {
+  return o.required("room", m.room) && o.optional("user", m.user) &&
+         o.required("event", m.event) && o.optional("data", ObjectText{m.data}.self());
+}
+
 bool from_json(Object& o, StopGeneration& m) {
   return o.required("room", m.room) && o.required("gen_id", m.gen_id);
 }
@@ -717,6 +778,10 @@ constexpr Decoder kDecoders[] = {
     {"fetch_history", &decode_body<FetchHistory>},
     {"history_page", &decode_body<HistoryPage>},
     {"stop", &decode_body<StopGeneration>},
+    {"state_change_request", &decode_body<StateChangeRequest>},
+    {"state_update", &decode_body<StateUpdate>},
+    {"transcript_update", &decode_body<TranscriptUpdate>},
+    {"speech_event", &decode_body<SpeechEvent>},
 };
 
 DecodeResult refused(const char* code, std::string message, std::string type = {}) {

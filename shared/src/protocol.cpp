@@ -42,6 +42,10 @@ struct TypeName {
   const char* operator()(const FetchHistory&) const { return "fetch_history"; }
   const char* operator()(const HistoryPage&) const { return "history_page"; }
   const char* operator()(const StopGeneration&) const { return "stop"; }
+  const char* operator()(const StateChangeRequest&) const { return "state_change_request"; }
+  const char* operator()(const StateUpdate&) const { return "state_update"; }
+  const char* operator()(const TranscriptUpdate&) const { return "transcript_update"; }
+  const char* operator()(const SpeechEvent&) const { return "speech_event"; }
 };
 
 }  // namespace

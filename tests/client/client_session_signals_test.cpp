@@ -85,3 +85,27 @@ TEST(ClientSessionSignals, ReceiptsTellWhoHasReadAMessage) {
 
 }  // namespace
 }  // namespace parley::client
+
+namespace parley::client {
+namespace {
+
+TEST(ClientSessionVoice, TheConversationStateFollowsUpdatesOfTheRoomOnScreen) {
+  testing::Harness h;
+  h.sign_in_and_join();
+  EXPECT_EQ(h.session.conversation_state(), "idle");
+  h.written.clear();
+  h.session.request_state("listening", "user_started_speaking");
+  h.pump();
+  ASSERT_EQ(h.written_of<protocol::StateChangeRequest>().size(), 1u);
+  EXPECT_EQ(h.written_of<protocol::StateChangeRequest>()[0],
+            (protocol::StateChangeRequest{"lobby", "listening", "user_started_speaking"}));
+  h.feed(protocol::StateUpdate{"elsewhere", "ended", "idle", "bob", "", 1});
+  EXPECT_EQ(h.session.conversation_state(), "idle") << "another room's state";
+  h.feed(protocol::StateUpdate{"lobby", "listening", "idle", "ann", "", 2});
+  EXPECT_EQ(h.session.conversation_state(), "listening");
+  ASSERT_TRUE(static_cast<bool>(h.session.switch_room("team")));
+  EXPECT_EQ(h.session.conversation_state(), "idle") << "a room starts idle until told";
+}
+
+}  // namespace
+}  // namespace parley::client

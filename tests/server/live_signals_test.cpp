@@ -153,5 +153,61 @@ TEST(LiveSignals, UnsubscribeStopsTheRoomButKeepsMembership) {
   EXPECT_EQ(joined.history.back().text, "while bob looks elsewhere");
 }
 
+// The conversation state machine over the wire: allowed changes reach the whole room,
+// refused ones change nothing and say what is allowed; a joiner learns the state; a
+// voice front-end's transcript and speech events are relayed with the sender's name.
+TEST(LiveSignals, ConversationStateChangesFollowTheTableAndVoiceFramesAreRelayed) {
+  ServerProcess server;
+  auto ann = connect_as(server.port(), "ann");
+  auto bob = connect_as(server.port(), "bob");
+  join(*ann, "lobby");
+  join(*bob, "lobby");
+
+  ann->send(protocol::StateChangeRequest{"lobby", "listening", "user_started_speaking"});
+  const auto update = next_of<protocol::StateUpdate>(*bob);
+  EXPECT_EQ(update.state, "listening");
+  EXPECT_EQ(update.previous, "idle");
+  EXPECT_EQ(update.user, "ann");
+  EXPECT_EQ(update.reason, "user_started_speaking");
+  EXPECT_EQ(next_of<protocol::StateUpdate>(*ann), update);
+
+  ann->send(protocol::StateChangeRequest{"lobby", "speaking", ""});
+  const auto refused = ann->read_until<protocol::Error>();
+  EXPECT_EQ(refused.code, "invalid_transition");
+  EXPECT_EQ(refused.message,
+            "listening cannot change to speaking; from listening: processing, idle, error");
+  EXPECT_TRUE(pending(*bob, 3).empty()) << "a refused change is not broadcast";
+  ann->send(protocol::StateChangeRequest{"lobby", "shouting", ""});
+  EXPECT_EQ(ann->read_until<protocol::Error>().code, "bad_field");
+
+  bob->send(protocol::TranscriptUpdate{"lobby", "someone", "hello ho", "", 0.5});
+  EXPECT_EQ(next_of<protocol::TranscriptUpdate>(*ann),
+            (protocol::TranscriptUpdate{"lobby", "bob", "hello ho", "", 0.5}));
+  bob->send(protocol::TranscriptUpdate{"lobby", "", "", "x", 1.5});
+  EXPECT_EQ(bob->read_until<protocol::Error>().code, "bad_field");
+  bob->send(protocol::SpeechEvent{"lobby", "", "speech_start", R"j({"volume":0.8})j"});
+  const auto speech = next_of<protocol::SpeechEvent>(*ann);
+  EXPECT_EQ(speech.user, "bob");
+  EXPECT_EQ(speech.data, R"j({"volume":0.8})j");
+
+  // Someone joining now learns where the conversation stands.
+  auto cy = connect_as(server.port(), "cy");
+  cy->send(protocol::Join{"lobby", 0, "", std::nullopt});
+  cy->read_until<protocol::Joined>();
+  EXPECT_EQ(next_of<protocol::StateUpdate>(*cy).state, "listening");
+
+  // Through to ended, after which nothing changes; outsiders cannot ask at all.
+  for (const char* s : {"processing", "error", "ended"}) {
+    ann->send(protocol::StateChangeRequest{"lobby", s, ""});
+    EXPECT_EQ(next_of<protocol::StateUpdate>(*ann).state, s);
+  }
+  ann->send(protocol::StateChangeRequest{"lobby", "idle", ""});
+  EXPECT_EQ(ann->read_until<protocol::Error>().message,
+            "ended cannot change to idle; from ended: nothing (the conversation ended)");
+  auto eve = connect_as(server.port(), "eve");
+  eve->send(protocol::StateChangeRequest{"lobby", "idle", ""});
+  EXPECT_EQ(eve->read_until<protocol::Error>().code, "not_joined");
+}
+
 }  // namespace
 }  // namespace parley::itest

@@ -56,7 +56,8 @@ TEST(TypeName, EveryAlternativeHasItsOwnTag) {
                                          "rooms", "left", "room_deleted", "member", "typing",
                                          "mark", "present", "presence", "receipt", "auth",
                                          "authed", "unsubscribe", "unsubscribed", "fetch_history",
-                                         "history_page", "stop"}));
+                                         "history_page", "stop", "state_change_request",
+                                         "state_update", "transcript_update", "speech_event"}));
   EXPECT_EQ(tags.size(), std::variant_size_v<Message>) << "a sample of every alternative";
 }
 

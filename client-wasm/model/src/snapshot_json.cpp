@@ -41,6 +41,7 @@ std::string snapshot_json(const AppModel& model) {
   out += ",\"epoch\":" + json_quote(s.epoch());
   out += ",\"position\":" + std::to_string(s.position());
   out += ",\"floor\":" + std::to_string(s.floor());
+  out += ",\"conversation_state\":" + json_quote(s.conversation_state());
   out += ",\"has_older\":";
   out += s.has_older() ? "true" : "false";
   out += ",\"loading_older\":";

@@ -100,6 +100,10 @@ class Session {
   // text so far and ends as stopped.
   void stop_generation(std::string_view gen_id);
 
+  // The room's conversation state (voice front-ends; section 15a of the protocol).
+  const std::string& conversation_state() const { return conversation_state_; }
+  void request_state(std::string_view state, std::string_view reason = {});
+
   // ---- scroll-back ----
   // True while the room has events older than the oldest one held.
   bool has_older() const { return floor_ > 1; }
@@ -190,6 +194,7 @@ class Session {
   std::uint64_t position_ = 0;
   std::uint64_t floor_ = 0;          // oldest seq held with nothing missing after it
   bool older_pending_ = false;       // a fetch_history is on its way
+  std::string conversation_state_ = "idle";
   std::uint32_t resume_pages_ = 0;
   std::uint64_t saved_revision_ = 0;
   bool online_ = true;

@@ -31,5 +31,6 @@ inline constexpr const char* not_found = "not_found";              // no such ro
 inline constexpr const char* conflict = "conflict";                // already exists
 inline constexpr const char* rate_limited = "rate_limited";        // too much too fast; see retry_after
 inline constexpr const char* limit_exceeded = "limit_exceeded";    // a configured count limit
+inline constexpr const char* invalid_transition = "invalid_transition";  // conversation state change not allowed
 
 }  // namespace parley::error_codes

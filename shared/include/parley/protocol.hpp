@@ -145,6 +145,48 @@ struct StopGeneration {
   friend bool operator==(const StopGeneration&, const StopGeneration&) = default;
 };
 
+// Asks the room's conversation state (conversation_state.hpp) to change to `state`.
+// The server checks the transition and answers with StateUpdate to the room, or
+// error invalid_transition (nothing changes). Not stored: a restart starts at idle.
+struct StateChangeRequest {
+  std::string room;
+  std::string state;   // a ConversationState word
+  std::string reason;  // free text, relayed ("user_started_speaking")
+  friend bool operator==(const StateChangeRequest&, const StateChangeRequest&) = default;
+};
+
+// The room's conversation state changed (or, after a join, what it is when not idle).
+struct StateUpdate {
+  std::string room;
+  std::string state;
+  std::string previous;
+  std::string user;    // who asked for the change ("" when sent after a join)
+  std::string reason;
+  std::int64_t ts_ms = 0;
+  friend bool operator==(const StateUpdate&, const StateUpdate&) = default;
+};
+
+// Speech-to-text progress from a voice front-end, relayed to the room with `user` set
+// (ephemeral, like typing): the words so far (`interim`) and the settled ones (`final`).
+struct TranscriptUpdate {
+  std::string room;
+  std::string user;  // set by the server
+  std::string interim;
+  std::string final_text;  // "final" on the wire
+  double confidence = 0;   // 0..1
+  friend bool operator==(const TranscriptUpdate&, const TranscriptUpdate&) = default;
+};
+
+// A speech event from a voice front-end ("speech_start", "speech_end", ...), relayed to
+// the room with `user` set; `data` is a JSON object passed through as it came.
+struct SpeechEvent {
+  std::string room;
+  std::string user;  // set by the server
+  std::string event;
+  std::string data;  // JSON object text, "" for none
+  friend bool operator==(const SpeechEvent&, const SpeechEvent&) = default;
+};
+
 // Asks for older history of a room: the newest `limit` events with seq < `before_seq`
 // (scroll-back). Answered with HistoryPage. Needs the same access as reading the room.
 struct FetchHistory {
@@ -425,7 +467,8 @@ using Message =
                  ListRooms, GetRoom, Invite, RemoveMember, SetAssistant, RoomDetails, RoomList,
                  Left, RoomDeleted, MemberChanged, Typing, Mark, Present, Presence, Receipt,
                  Auth, Authed, Unsubscribe, Unsubscribed, FetchHistory, HistoryPage,
-                 StopGeneration>;
+                 StopGeneration, StateChangeRequest, StateUpdate, TranscriptUpdate,
+                 SpeechEvent>;
 
 // The wire tag of each alternative ("hello", "join", "send", "ping", "welcome",
 // "joined", "ack", "message", "stream_started", "stream_delta", "stream_completed",
