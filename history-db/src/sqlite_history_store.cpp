@@ -226,7 +226,8 @@ std::optional<ChatMessage> SqliteHistoryStore::end_reply(const std::string& room
                                                          std::uint64_t reply_seq,
                                                          const std::string& text,
                                                          MessageStatus status,
-                                                         std::int64_t ts_ms) {
+                                                         std::int64_t ts_ms,
+                                                         const std::string& data) {
   return impl_->in_transaction([&]() -> std::optional<ChatMessage> {
     auto reply = at(room, reply_seq);
     if (!reply || reply->kind != MessageKind::assistant ||
@@ -242,6 +243,7 @@ std::optional<ChatMessage> SqliteHistoryStore::end_reply(const std::string& room
     end.status = status;
     end.ts_ms = ts_ms;
     end.ref = reply_seq;
+    end.data = data;
     ChatMessage stored = impl_->append(end).message;
     stored.text = text;
     return stored;

@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -22,6 +23,7 @@ struct AssistantRunner::Stream {
   std::uint64_t seq = 0;
   std::vector<std::string> pieces;
   std::size_t next = 0;
+  std::size_t prompt_tokens = 0;
   std::chrono::steady_clock::time_point last_checkpoint = std::chrono::steady_clock::now();
 };
 
@@ -77,6 +79,7 @@ void AssistantRunner::respond(const protocol::ChatMessage& prompt) {
                                          : store.search(prompt.room, terms, prompt.seq, 3);
          const ReplyPlan plan = assistant_.plan(prompt, hits, row.ts_ms);
          s->pieces = BuiltinAssistant::tokenize(plan.reply);
+         s->prompt_tokens = BuiltinAssistant::tokenize(prompt.text).size();
          auto stored = store.append(row).message;
          s->seq = stored.seq;
          std::vector<protocol::ChatMessage> steps;
@@ -94,7 +97,7 @@ void AssistantRunner::respond(const protocol::ChatMessage& prompt) {
            steps.push_back(store.append(m).message);
          }
          return [this, s, stored, steps, reply_to = prompt.seq] {
-           live_.start({s->gen_id, s->room, s->seq, "", false});
+           live_.start({s->gen_id, s->room, s->seq, "", false, stored.ts_ms, s->prompt_tokens});
            fanout_.publish(s->room, encode_frame(protocol::StreamStarted{
                                         s->room, s->gen_id, s->seq, reply_to, stored.author,
                                         stored.ts_ms}));
@@ -152,9 +155,16 @@ void AssistantRunner::end(const std::shared_ptr<Stream>& s, MessageStatus status
   auto g = live_.close(s->gen_id);
   if (!g) return;  // someone else ended it
   auto text = g->text;
-  history_.post({[this, s, text, status](history::HistoryStore& store) -> HistoryWorker::Continuation {
-                   auto ended = store.end_reply(s->room, s->seq, text, status, now_ms());
-                   return [this, s, text, status, ended] {
+  // How it went: the built-in model, tokens as the pieces it streams, the time taken.
+  const std::int64_t ended_ms = now_ms();
+  const std::string data =
+      "{\"completion_tokens\":" + std::to_string(BuiltinAssistant::tokenize(text).size()) +
+      ",\"duration_ms\":" + std::to_string(std::max<std::int64_t>(0, ended_ms - g->started_ms)) +
+      ",\"model\":\"" + BuiltinAssistant::kModel + "\",\"prompt_tokens\":" +
+      std::to_string(g->prompt_tokens) + "}";
+  history_.post({[this, s, text, status, data, ended_ms](history::HistoryStore& store) -> HistoryWorker::Continuation {
+                   auto ended = store.end_reply(s->room, s->seq, text, status, ended_ms, data);
+                   return [this, s, text, status, ended, data] {
                      live_.remove(s->gen_id);
                      if (ended) {
                        // Typing stops first, so the completion is a reply's last frame.
@@ -162,7 +172,7 @@ void AssistantRunner::end(const std::shared_ptr<Stream>& s, MessageStatus status
                                                     s->room, ended->author, false}));
                        fanout_.publish(s->room, encode_frame(protocol::StreamCompleted{
                                                     s->room, s->gen_id, ended->seq, s->seq,
-                                                    text, status}));
+                                                    text, status, data}));
                      }
                      --running_;
                    };

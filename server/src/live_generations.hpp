@@ -24,6 +24,9 @@ struct LiveGeneration {
   std::uint64_t seq = 0;
   std::string text;
   bool closed = false;  // ended; waiting for its final state to be committed
+  // For the completion's figures: when it started and how long its prompt was.
+  std::int64_t started_ms = 0;
+  std::size_t prompt_tokens = 0;
 };
 
 class LiveGenerations {

@@ -130,6 +130,10 @@ void to_json(OrderedJson& j, const StreamCompleted& m) {
   j["reply_seq"] = m.reply_seq;
   j["text"] = m.text;
   j["status"] = to_string(m.status);
+  if (!m.data.empty()) {
+    OrderedJson data = OrderedJson::parse(m.data, nullptr, false);
+    if (data.is_object()) j["data"] = std::move(data);
+  }
 }
 
 void to_json(OrderedJson& j, const Error& m) {
@@ -593,7 +597,7 @@ bool from_json(Object& o, StreamDelta& m) {
 bool from_json(Object& o, StreamCompleted& m) {
   return o.required("room", m.room) && o.required("gen_id", m.gen_id) && o.required("seq", m.seq) &&
          o.required("reply_seq", m.reply_seq) && o.required("text", m.text) &&
-         o.required("status", m.status);
+         o.required("status", m.status) && o.optional("data", ObjectText{m.data}.self());
 }
 
 bool from_json(Object& o, Error& m) {

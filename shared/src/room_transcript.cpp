@@ -142,7 +142,7 @@ void RoomTranscript::merge_event(const protocol::ChatMessage& m, std::string_vie
     return;
   }
   if (m.kind == protocol::MessageKind::end) {
-    complete(protocol::StreamCompleted{m.room, m.gen_id, m.seq, m.ref, m.text, m.status});
+    complete(protocol::StreamCompleted{m.room, m.gen_id, m.seq, m.ref, m.text, m.status, m.data});
     return;
   }
   const bool own = !m.client_id.empty() && m.author == self;
@@ -344,6 +344,10 @@ void RoomTranscript::complete(const protocol::StreamCompleted& c) {
     e = &insert_stored(std::move(fresh));
   }
   touch(e);
+  if (const auto data = nlohmann::json::parse(c.data, nullptr, false); data.is_object()) {
+    e->completion_tokens = data.value("completion_tokens", std::uint64_t{0});
+    e->duration_ms = data.value("duration_ms", std::int64_t{0});
+  }
   e->text = c.text;
   e->status = c.status;
   e->needs_refresh = false;

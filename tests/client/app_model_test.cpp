@@ -261,10 +261,25 @@ TEST(AppModelAssistant, StopOnAStreamingReplyAsksForItsGenerationAndTheReplyShow
   const auto out = written(h.model);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(std::get<p::StopGeneration>(out[0]), (p::StopGeneration{"lobby", "g7"}));
-  h.feed(p::StreamCompleted{"lobby", "g7", 2, 1, "Once upon ", p::MessageStatus::stopped});
+  h.feed(p::StreamCompleted{"lobby", "g7", 2, 1, "Once upon ", p::MessageStatus::stopped, ""});
   EXPECT_EQ(h.model.entry(0).badge, Badge::stopped);
   EXPECT_EQ(h.model.entry(0).badge_text, "stopped");
   EXPECT_EQ(h.model.entry(0).text, "Once upon ");
+}
+
+}  // namespace
+}  // namespace parley::client
+
+namespace parley::client {
+namespace {
+
+TEST(AppModelAssistant, AFinishedReplyShowsHowItWent) {
+  ModelHarness h;
+  h.connect("ann");
+  h.feed(p::StreamStarted{"lobby", "g8", 1, 0, "Parley", 1});
+  h.feed(p::StreamCompleted{"lobby", "g8", 2, 1, "Done here.", p::MessageStatus::complete,
+                            R"j({"completion_tokens":42,"duration_ms":1870,"model":"m","prompt_tokens":3})j"});
+  EXPECT_EQ(h.model.entry(0).badge_text, "42 tokens \u00B7 1.9 s");
 }
 
 }  // namespace

@@ -296,7 +296,7 @@ TEST(ClientSessionResume, DropAtEveryStepOfSendAckAndStreamConverges) {
       p::StreamStarted{"lobby", "g3", 3, 2, "Parley", 0},
       p::StreamDelta{"lobby", "g3", 0, "Do "},
       p::StreamDelta{"lobby", "g3", 3, "this."},
-      p::StreamCompleted{"lobby", "g3", 4, 3, "Do this.", p::MessageStatus::complete},
+      p::StreamCompleted{"lobby", "g3", 4, 3, "Do this.", p::MessageStatus::complete, ""},
   };
   for (std::size_t cut = 0; cut <= frames.size(); ++cut) {
     SCOPED_TRACE("dropped after " + std::to_string(cut) + " frames");

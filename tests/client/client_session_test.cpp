@@ -59,7 +59,7 @@ TEST(ClientSession, HappyPath) {
   EXPECT_EQ(h.session.transcript().find_seq(4)->status, p::MessageStatus::streaming);
   h.feed(p::StreamDelta{"lobby", "g4", 7, ", ann"});
   EXPECT_EQ(h.session.transcript().find_seq(4)->text, "Bonjour, ann");
-  h.feed(p::StreamCompleted{"lobby", "g4", 5, 4, "Bonjour, ann!", p::MessageStatus::complete});
+  h.feed(p::StreamCompleted{"lobby", "g4", 5, 4, "Bonjour, ann!", p::MessageStatus::complete, ""});
 
   EXPECT_EQ(h.seqs(), (std::vector<std::uint64_t>{1, 2, 3, 4}));
   const Entry* sent = h.session.transcript().find_seq(3);
@@ -140,7 +140,7 @@ TEST(ClientSession, DeltasWithDuplicateAndOverlappingOffsets) {
   EXPECT_EQ(reply->text, "abcdef");
   EXPECT_TRUE(reply->needs_refresh);
 
-  h.feed(p::StreamCompleted{"lobby", "g1", 2, 1, "abcdefghijzz", p::MessageStatus::complete});
+  h.feed(p::StreamCompleted{"lobby", "g1", 2, 1, "abcdefghijzz", p::MessageStatus::complete, ""});
   EXPECT_EQ(reply->text, "abcdefghijzz");
   EXPECT_FALSE(reply->needs_refresh);
   h.feed(p::StreamDelta{"lobby", "g1", 12, "late"});  // after completion: ignored

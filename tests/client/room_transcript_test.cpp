@@ -65,7 +65,7 @@ TEST(RoomTranscript, StreamingSnapshotDoesNotShortenNewerText) {
 
 TEST(RoomTranscript, CompletionWithoutStartCreatesTheReply) {
   RoomTranscript t;
-  t.stream_completed(p::StreamCompleted{"lobby", "g7", 8, 7, "done", p::MessageStatus::complete});
+  t.stream_completed(p::StreamCompleted{"lobby", "g7", 8, 7, "done", p::MessageStatus::complete, ""});
   ASSERT_NE(t.find_seq(7), nullptr);
   EXPECT_EQ(t.find_seq(7)->text, "done");
   EXPECT_EQ(t.find_seq(7)->kind, p::MessageKind::assistant);
@@ -123,7 +123,7 @@ TEST(RoomTranscriptSteps, StepsShowWithTheirReplyLiveThenFolded) {
   ASSERT_EQ(reply.steps.size(), 3u) << "a repeated step is kept once";
   EXPECT_EQ(shown_text(reply),
             "· thinking: To answer ann I will work out 2+2.\n· calculator: 2+2 = 4\n2+2 = 4.");
-  t.stream_completed(p::StreamCompleted{"lobby", "g2", 6, 2, "2+2 = 4.", p::MessageStatus::complete});
+  t.stream_completed(p::StreamCompleted{"lobby", "g2", 6, 2, "2+2 = 4.", p::MessageStatus::complete, ""});
   EXPECT_EQ(shown_text(t.entries()[0]), "\u25B8 2 steps: thinking, calculator\n2+2 = 4.");
 
   // A step of a reply that is not held is left out.

@@ -164,7 +164,7 @@ TEST(TranscriptLayout, MatchesAFreshLayoutAfterRandomChanges) {
         t.stream_delta(p::StreamDelta{"lobby", "g" + std::to_string(stream_seq), stream_text.size(), piece});
         stream_text += piece;
       } else if (op == 4 && stream_seq != 0) {
-        t.stream_completed(p::StreamCompleted{"lobby", "g" + std::to_string(stream_seq), ++head, stream_seq, stream_text, p::MessageStatus::complete});
+        t.stream_completed(p::StreamCompleted{"lobby", "g" + std::to_string(stream_seq), ++head, stream_seq, stream_text, p::MessageStatus::complete, ""});
         stream_seq = 0;
       } else if (op == 5) {
         t.merge(chat(++head, "bob", words(1 + rng() % 20)), "ann");
@@ -193,7 +193,7 @@ TEST(TranscriptChangeLog, AViewTooFarBehindStartsOverOtherwiseItRedoesFromTheLow
   EXPECT_EQ(t.changes_since(cursor).first_changed, 2000u) << "nothing since";
 
   // A change near the start, then changes at the end: redo from the start's change.
-  t.stream_completed(p::StreamCompleted{"lobby", "", 0, 3, "changed", p::MessageStatus::complete});
+  t.stream_completed(p::StreamCompleted{"lobby", "", 0, 3, "changed", p::MessageStatus::complete, ""});
   for (std::uint64_t s = 2001; s <= 2010; ++s) t.merge(chat(s, "bob", "x"), "ann");
   TranscriptChanges c = t.changes_since(cursor);
   EXPECT_FALSE(c.reset);

@@ -49,7 +49,14 @@ TEST(AssistantStream, DeltasAssembleIntoTheStoredReply) {
   // The end is a room event of its own, right after the reply's last position.
   EXPECT_EQ(*reply.completed,
             (protocol::StreamCompleted{"lobby", gen_id, reply.started->seq + 1,
-                                       reply.started->seq, streamed, MessageStatus::complete}));
+                                       reply.started->seq, streamed, MessageStatus::complete,
+                                       reply.completed->data}));
+  // How it went: the model, token counts (pieces streamed) and the time it took.
+  const auto stats = nlohmann::json::parse(reply.completed->data);
+  EXPECT_EQ(stats["model"], "parley-builtin-1");
+  EXPECT_EQ(stats["prompt_tokens"], 2) << "hello assistant";
+  EXPECT_GT(stats["completion_tokens"].get<int>(), 10);
+  EXPECT_GE(stats["duration_ms"].get<int>(), 0);
   // The stream's frames come in order: started, deltas, completed.
   std::size_t started_at = 0, completed_at = 0, last_delta_at = 0;
   for (std::size_t i = 0; i < log.frames.size(); ++i) {

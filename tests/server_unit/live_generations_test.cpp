@@ -20,7 +20,7 @@ TEST(LiveGenerations, DeltasCarryByteOffsetsAndEndOnce) {
   LiveGenerations live(fanout);
   auto r = std::make_shared<Recorder>();
   fanout.subscribe("lobby", r);
-  live.start({"g1", "lobby", 5, "", false});
+  live.start({"g1", "lobby", 5, "", false, 0, 0});
   EXPECT_TRUE(live.append_and_publish("g1", "Привет "));
   EXPECT_TRUE(live.append_and_publish("g1", "world"));
   ASSERT_EQ(r->frames.size(), 2u);
@@ -40,11 +40,11 @@ TEST(LiveGenerations, DeltasCarryByteOffsetsAndEndOnce) {
 TEST(LiveGenerations, JoinSeesPartialTextOfItsRoomOnly) {
   LocalFanout fanout;
   LiveGenerations live(fanout);
-  live.start({"g1", "lobby", 3, "", false});
-  live.start({"g2", "other", 4, "", false});
+  live.start({"g1", "lobby", 3, "", false, 0, 0});
+  live.start({"g2", "other", 4, "", false, 0, 0});
   live.append_and_publish("g1", "abc");
   live.append_and_publish("g2", "zzz");
-  live.start({"g0", "lobby", 1, "", false});
+  live.start({"g0", "lobby", 1, "", false, 0, 0});
   live.append_and_publish("g0", "first");
   std::vector<LiveGeneration> seen;
   live.join_room("lobby", [&](const auto& in_room) { seen = in_room; });

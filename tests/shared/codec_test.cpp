@@ -86,7 +86,8 @@ TEST(Encode, ProducesTheDocumentedWireForm) {
                              .seq = 3,
                              .reply_seq = 2,
                              .text = "t",
-                             .status = MessageStatus::interrupted}),
+                             .status = MessageStatus::interrupted,
+                             .data = ""}),
       R"({"v":1,"type":"stream_completed","room":"r","gen_id":"g","seq":3,"reply_seq":2,)"
       R"("text":"t","status":"interrupted"})");
   // A join without a position carries no epoch/after_seq; a resume carries both.

@@ -38,6 +38,11 @@ ViewEntry make_view_entry(const Entry& e, const std::string& self, int tz_offset
     } else if (e.status == protocol::MessageStatus::error) {
       v.badge = Badge::failed;
       v.badge_text = "failed";
+    } else if (e.status == protocol::MessageStatus::complete && e.completion_tokens > 0) {
+      // How the reply went: "42 tokens · 1.9 s".
+      char seconds[32];
+      std::snprintf(seconds, sizeof seconds, "%.1f s", static_cast<double>(e.duration_ms) / 1000.0);
+      v.badge_text = std::to_string(e.completion_tokens) + " tokens \u00B7 " + seconds;
     }
     if (e.needs_refresh && v.badge == Badge::streaming) {
       v.badge = Badge::incomplete;

@@ -357,6 +357,9 @@ struct StreamCompleted {
   std::uint64_t reply_seq = 0;
   std::string text;
   MessageStatus status = MessageStatus::complete;
+  // How the generation went, a JSON object ("" for nothing known): model,
+  // prompt_tokens, completion_tokens, duration_ms, and cost when the provider reports it.
+  std::string data;
   friend bool operator==(const StreamCompleted&, const StreamCompleted&) = default;
 };
 

@@ -39,6 +39,9 @@ struct Entry {
   std::int64_t ts_ms = 0;
   bool needs_refresh = false;  // a stream delta was missed; the next join repairs it
   std::vector<StepNote> steps;  // an assistant reply's visible work, in seq order
+  // How an ended reply's generation went (from its completion; 0 when not told).
+  std::uint64_t completion_tokens = 0;
+  std::int64_t duration_ms = 0;
 
   bool pending() const { return seq == 0; }
   friend bool operator==(const Entry&, const Entry&) = default;

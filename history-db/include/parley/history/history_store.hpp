@@ -135,10 +135,12 @@ class HistoryStore {
   // Ends the reply at `reply_seq`: stores its final text and status and appends an end
   // event (kind end, ref = reply_seq) at the room's next seq, in one transaction.
   // Returns the end event as read back (its text is the reply's final text), or nullopt
-  // when there is no such reply or it has already ended.
+  // when there is no such reply or it has already ended. `data` (a JSON object, or "")
+  // goes with the end event: how the generation went (model, tokens, duration).
   virtual std::optional<ChatMessage> end_reply(const std::string& room, std::uint64_t reply_seq,
                                                const std::string& text, MessageStatus status,
-                                               std::int64_t ts_ms) = 0;
+                                               std::int64_t ts_ms,
+                                               const std::string& data = {}) = 0;
 
   // The newest `limit` messages of a room, in ascending seq order.
   virtual std::vector<ChatMessage> recent(const std::string& room, std::uint32_t limit) = 0;

@@ -42,7 +42,7 @@ class SqliteHistoryStore final : public HistoryStore {
               MessageStatus status) override;
   std::optional<ChatMessage> end_reply(const std::string& room, std::uint64_t reply_seq,
                                        const std::string& text, MessageStatus status,
-                                       std::int64_t ts_ms) override;
+                                       std::int64_t ts_ms, const std::string& data = {}) override;
   std::vector<ChatMessage> recent(const std::string& room, std::uint32_t limit) override;
   std::vector<ChatMessage> after(const std::string& room, std::uint64_t after_seq,
                                  std::uint32_t limit) override;
