@@ -24,6 +24,7 @@ struct AssistantRunner::Stream {
   std::vector<std::string> pieces;
   std::size_t next = 0;
   std::size_t prompt_tokens = 0;
+  std::string finish_reason = "stop";
   std::chrono::steady_clock::time_point last_checkpoint = std::chrono::steady_clock::now();
 };
 
@@ -56,7 +57,8 @@ std::string AssistantRunner::new_gen_id() {
   return buf;
 }
 
-void AssistantRunner::respond(const protocol::ChatMessage& prompt) {
+void AssistantRunner::respond(const protocol::ChatMessage& prompt,
+                              const protocol::GenerationOptions& options) {
   if (stopped_) return;
   auto s = std::make_shared<Stream>(ioc_);
   s->gen_id = new_gen_id();
@@ -71,14 +73,24 @@ void AssistantRunner::respond(const protocol::ChatMessage& prompt) {
   row.status = MessageStatus::streaming;
   row.ts_ms = now_ms();
   history_.post(
-      {[this, s, row, prompt](history::HistoryStore& store) -> HistoryWorker::Continuation {
+      {[this, s, row, prompt, options](history::HistoryStore& store) -> HistoryWorker::Continuation {
          // The tools run here, off the network threads: the history search reads the
          // store; the plan's steps are stored right after the reply's row, as its work.
          const auto terms = BuiltinAssistant::search_terms(prompt.text);
-         const auto hits = terms.empty() ? std::vector<history::SearchHit>{}
-                                         : store.search(prompt.room, terms, prompt.seq, 3);
+         auto hits = terms.empty() || (options.history && *options.history == 0)
+                         ? std::vector<history::SearchHit>{}
+                         : store.search(prompt.room, terms, prompt.seq, 3);
+         if (options.history) {
+           // Only the last `history` messages before the prompt are the assistant's to see.
+           const std::uint64_t oldest = prompt.seq > *options.history ? prompt.seq - *options.history : 1;
+           std::erase_if(hits, [&](const history::SearchHit& h) { return h.message.seq < oldest; });
+         }
          const ReplyPlan plan = assistant_.plan(prompt, hits, row.ts_ms);
          s->pieces = BuiltinAssistant::tokenize(plan.reply);
+         if (options.max_tokens != 0 && s->pieces.size() > options.max_tokens) {
+           s->pieces.resize(options.max_tokens);
+           s->finish_reason = "length";
+         }
          s->prompt_tokens = BuiltinAssistant::tokenize(prompt.text).size();
          auto stored = store.append(row).message;
          s->seq = stored.seq;
@@ -157,11 +169,14 @@ void AssistantRunner::end(const std::shared_ptr<Stream>& s, MessageStatus status
   auto text = g->text;
   // How it went: the built-in model, tokens as the pieces it streams, the time taken.
   const std::int64_t ended_ms = now_ms();
+  // Why it ended: all said ("stop"), cut at max_tokens ("length"), or its status.
+  const std::string finish = status == MessageStatus::complete ? s->finish_reason
+                                                               : protocol::to_string(status);
   const std::string data =
       "{\"completion_tokens\":" + std::to_string(BuiltinAssistant::tokenize(text).size()) +
       ",\"duration_ms\":" + std::to_string(std::max<std::int64_t>(0, ended_ms - g->started_ms)) +
-      ",\"model\":\"" + BuiltinAssistant::kModel + "\",\"prompt_tokens\":" +
-      std::to_string(g->prompt_tokens) + "}";
+      ",\"finish_reason\":\"" + finish + "\",\"model\":\"" + BuiltinAssistant::kModel +
+      "\",\"prompt_tokens\":" + std::to_string(g->prompt_tokens) + "}";
   history_.post({[this, s, text, status, data, ended_ms](history::HistoryStore& store) -> HistoryWorker::Continuation {
                    auto ended = store.end_reply(s->room, s->seq, text, status, ended_ms, data);
                    return [this, s, text, status, ended, data] {

@@ -26,8 +26,10 @@ class AssistantRunner {
   AssistantRunner(boost::asio::io_context& ioc, HistoryWorker& history, Fanout& fanout,
                   LiveGenerations& live, unsigned delay_ms, unsigned checkpoint_ms);
 
-  // Starts a reply to a stored user message. Thread-safe.
-  void respond(const protocol::ChatMessage& prompt);
+  // Starts a reply to a stored user message, shaped by the sender's options (already
+  // checked): max_tokens cuts the reply, history bounds what the search looks at.
+  // Thread-safe.
+  void respond(const protocol::ChatMessage& prompt, const protocol::GenerationOptions& options = {});
 
   // Stops the running generation `gen_id` of `room`: its text so far is kept and it ends
   // as stopped. False when no such generation is running there.

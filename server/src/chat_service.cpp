@@ -505,10 +505,22 @@ void ChatService::post_message(const std::string& user, const Send& m,
   if (auto v = validation::check_text(m.text, config_.max_text_bytes); !v) {
     return done(Error{v.code, v.reason, m.client_id, 0});
   }
+  if (m.options) {
+    if (auto v = validation::check_options(*m.options); !v) {
+      return done(Error{v.code, v.reason, m.client_id, 0});
+    }
+    if (!m.options->model.empty() && m.options->model != BuiltinAssistant::kModel) {
+      return done(Error{codes::bad_field,
+                        std::string("send.options.model: this server's assistant is ") +
+                            BuiltinAssistant::kModel,
+                        m.client_id, 0});
+    }
+  }
   history::NewMessage row{m.room, user, as_service ? MessageKind::system : MessageKind::user,
                           m.text, m.client_id, "", MessageStatus::complete, now_ms(), 0, ""};
   history_.post(
-      {[this, done, row, as_service](history::HistoryStore& store) -> HistoryWorker::Continuation {
+      {[this, done, row, as_service, options = m.options.value_or(GenerationOptions{})](
+           history::HistoryStore& store) -> HistoryWorker::Continuation {
          // Membership is checked where it is kept, on every send: someone removed from a
          // room (or who left it) cannot post to it through a connection that joined earlier.
          const auto info = store.find_room(row.room);
@@ -525,12 +537,12 @@ void ChatService::post_message(const std::string& user, const Send& m,
          auto result = store.append(row);
          // The assistant answers people, not services' status lines.
          const bool answer = !as_service && wants_assistant(info->assistant, row.text);
-         return [this, done, answer, result = std::move(result)] {
+         return [this, done, answer, options, result = std::move(result)] {
            auto& msg = result.message;
            done(Ack{msg.room, msg.client_id, msg.seq, result.duplicate});
            if (result.duplicate) return;
            fanout_.publish(msg.room, frame_of(Posted{msg}));
-           if (answer) assistant_.respond(msg);
+           if (answer) assistant_.respond(msg, options);
          };
        },
        [done, id = m.client_id](const std::string&) {

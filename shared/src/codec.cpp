@@ -77,6 +77,15 @@ void to_json(OrderedJson& j, const Send& m) {
   j["room"] = m.room;
   j["client_id"] = m.client_id;
   j["text"] = m.text;
+  if (m.options) {
+    OrderedJson o = OrderedJson::object();
+    if (!m.options->model.empty()) o["model"] = m.options->model;
+    if (m.options->temperature) o["temperature"] = *m.options->temperature;
+    if (m.options->max_tokens != 0) o["max_tokens"] = m.options->max_tokens;
+    if (!m.options->system_prompt.empty()) o["system_prompt"] = m.options->system_prompt;
+    if (m.options->history) o["history"] = *m.options->history;
+    j["options"] = std::move(o);
+  }
 }
 
 void to_json(OrderedJson& j, const Ping& m) { j["nonce"] = m.nonce; }
@@ -451,12 +460,15 @@ class Reader {
     return true;
   }
 
-  bool read(const Json& v, std::optional<std::uint64_t>& out, const std::string& path) {
-    std::uint64_t value = 0;
+  template <class T>
+  bool read(const Json& v, std::optional<T>& out, const std::string& path) {
+    T value{};
     if (!read(v, value, path)) return false;
-    out = value;
+    out = std::move(value);
     return true;
   }
+
+  bool read(const Json& v, GenerationOptions& out, const std::string& path);
 
   bool read(const Json& v, MessageStatus& out, const std::string& path) {
     std::string s;
@@ -558,7 +570,15 @@ bool from_json(Object& o, Join& m) {
 
 bool from_json(Object& o, Send& m) {
   return o.required("room", m.room) && o.required("client_id", m.client_id) &&
-         o.required("text", m.text);
+         o.required("text", m.text) && o.optional("options", m.options);
+}
+
+bool Reader::read(const Json& v, GenerationOptions& out, const std::string& path) {
+  if (!v.is_object()) return fail(path, "expected object");
+  Object o(*this, v, path);
+  return o.optional("model", out.model) && o.optional("temperature", out.temperature) &&
+         o.optional("max_tokens", out.max_tokens) &&
+         o.optional("system_prompt", out.system_prompt) && o.optional("history", out.history);
 }
 
 bool from_json(Object& o, Ping& m) { return o.required("nonce", m.nonce); }

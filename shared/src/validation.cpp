@@ -186,4 +186,20 @@ bool same_name(std::string_view a, std::string_view b) {
   return true;
 }
 
+Verdict check_options(const protocol::GenerationOptions& o) {
+  const char* code = error_codes::bad_field;
+  if (o.model.size() > 128 || !is_valid_utf8(o.model)) {
+    return refuse(code, "send.options.model: at most 128 bytes of UTF-8");
+  }
+  if (o.temperature && !(*o.temperature >= 0.0 && *o.temperature <= 2.0)) {
+    return refuse(code, "send.options.temperature: 0 to 2");
+  }
+  if (o.max_tokens > 32768) return refuse(code, "send.options.max_tokens: 0 to 32768");
+  if (o.system_prompt.size() > 4000 || !is_valid_utf8(o.system_prompt)) {
+    return refuse(code, "send.options.system_prompt: at most 4000 bytes of UTF-8");
+  }
+  if (o.history && *o.history > 200) return refuse(code, "send.options.history: 0 to 200");
+  return {};
+}
+
 }  // namespace parley::validation

@@ -236,5 +236,47 @@ TEST(AssistantStream, ToolStepsAndSourcesAreRoomEventsOfTheReply) {
   EXPECT_EQ(stored, steps);
 }
 
+// Per-message options: checked before anything is stored, then shaping the reply.
+TEST(AssistantStream, OptionsAreCheckedAndShapeTheReply) {
+  ServerProcess server;
+  auto ann = connect_as(server.port(), "ann");
+  join(*ann, "lobby");
+  protocol::GenerationOptions hot;
+  hot.temperature = 3.0;
+  ann->send(protocol::Send{"lobby", "o-1", "hello", hot});
+  auto refused = ann->read_until<protocol::Error>();
+  EXPECT_EQ(refused.code, "bad_field");
+  EXPECT_EQ(refused.message, "send.options.temperature: 0 to 2");
+  EXPECT_EQ(refused.ref, "o-1");
+  protocol::GenerationOptions other;
+  other.model = "gpt-4o";
+  ann->send(protocol::Send{"lobby", "o-2", "hello", other});
+  refused = ann->read_until<protocol::Error>();
+  EXPECT_EQ(refused.message, "send.options.model: this server's assistant is parley-builtin-1");
+  EXPECT_EQ(full_history(server.port(), "lobby").history.size(), 0u) << "nothing stored";
+
+  // max_tokens cuts the reply; the completion says why it ended.
+  protocol::GenerationOptions short_reply;
+  short_reply.max_tokens = 3;
+  short_reply.model = "parley-builtin-1";
+  ann->send(protocol::Send{"lobby", "o-3", "tell me about yourself", short_reply});
+  auto done = ann->read_until<protocol::StreamCompleted>();
+  EXPECT_EQ(done.text, "Hello ann. I ");
+  auto stats = nlohmann::json::parse(done.data);
+  EXPECT_EQ(stats["finish_reason"], "length");
+  EXPECT_EQ(stats["completion_tokens"], 3);
+
+  // history 0: the search may look at nothing earlier.
+  protocol::GenerationOptions blind;
+  blind.history = 0u;
+  ann->send(protocol::Send{"lobby", "o-4", "search for yourself", blind});
+  done = ann->read_until<protocol::StreamCompleted>();
+  EXPECT_NE(done.text.find("found nothing earlier"), std::string::npos) << done.text;
+  ann->send(protocol::Send{"lobby", "o-5", "search for yourself"});
+  done = ann->read_until<protocol::StreamCompleted>();
+  EXPECT_NE(done.text.find("Earlier in #lobby"), std::string::npos) << done.text;
+  EXPECT_EQ(nlohmann::json::parse(done.data)["finish_reason"], "stop");
+}
+
 }  // namespace
 }  // namespace parley::itest

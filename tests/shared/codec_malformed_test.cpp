@@ -167,6 +167,7 @@ const std::vector<std::string>& optional_fields(const std::string& type) {
       {"joined", {"resume", "more"}},
       {"fetch_history", {"limit"}},
       {"welcome", {"max_text_bytes"}},
+      {"send", {"options"}},
       {"stream_completed", {"data"}},
       {"state_change_request", {"reason"}},
       {"state_update", {"user", "reason"}},

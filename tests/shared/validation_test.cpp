@@ -173,4 +173,27 @@ INSTANTIATE_TEST_SUITE_P(Table, ClientId,
                          case_name);
 
 }  // namespace
+namespace {
+
+TEST(Options, BoundsOfEachOption) {
+  using protocol::GenerationOptions;
+  EXPECT_TRUE(static_cast<bool>(check_options(GenerationOptions{})));
+  GenerationOptions ok{"m", 2.0, 32768, std::string(4000, 'x'), 200u};
+  EXPECT_TRUE(static_cast<bool>(check_options(ok)));
+  auto reason = [](GenerationOptions o) {
+    const Verdict v = check_options(o);
+    EXPECT_STREQ(v.code, error_codes::bad_field);
+    return v.reason;
+  };
+  EXPECT_EQ(reason({"", 2.5, 0, "", std::nullopt}), "send.options.temperature: 0 to 2");
+  EXPECT_EQ(reason({"", -0.1, 0, "", std::nullopt}), "send.options.temperature: 0 to 2");
+  EXPECT_EQ(reason({"", std::nullopt, 32769, "", std::nullopt}), "send.options.max_tokens: 0 to 32768");
+  EXPECT_EQ(reason({"", std::nullopt, 0, std::string(4001, 'x'), std::nullopt}),
+            "send.options.system_prompt: at most 4000 bytes of UTF-8");
+  EXPECT_EQ(reason({"", std::nullopt, 0, "", 201u}), "send.options.history: 0 to 200");
+  EXPECT_EQ(reason({std::string(129, 'm'), std::nullopt, 0, "", std::nullopt}),
+            "send.options.model: at most 128 bytes of UTF-8");
+}
+
+}  // namespace
 }  // namespace parley::validation

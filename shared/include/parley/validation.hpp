@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "parley/protocol.hpp"
+
 namespace parley::validation {
 
 inline constexpr std::size_t kMaxNameBytes = 32;
@@ -35,5 +37,8 @@ Verdict check_room(std::string_view room, std::size_t max_bytes = kMaxRoomBytes)
 Verdict check_text(std::string_view text, std::size_t max_bytes = kMaxTextBytes);
 // 1..64 bytes of [A-Za-z0-9_-].
 Verdict check_client_id(std::string_view id);
+// The bounds of GenerationOptions (protocol.hpp): temperature 0..2, max_tokens 0..32768,
+// system_prompt up to 4000 bytes of UTF-8, history 0..200, model up to 128 bytes.
+Verdict check_options(const protocol::GenerationOptions& options);
 
 }  // namespace parley::validation
