@@ -5,6 +5,7 @@
 #include <boost/asio/strand.hpp>
 #include <algorithm>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <cstdio>
 
 #include "log.hpp"
@@ -173,10 +174,12 @@ void AssistantRunner::end(const std::shared_ptr<Stream>& s, MessageStatus status
   const std::string finish = status == MessageStatus::complete ? s->finish_reason
                                                                : protocol::to_string(status);
   const std::string data =
-      "{\"completion_tokens\":" + std::to_string(BuiltinAssistant::tokenize(text).size()) +
-      ",\"duration_ms\":" + std::to_string(std::max<std::int64_t>(0, ended_ms - g->started_ms)) +
-      ",\"finish_reason\":\"" + finish + "\",\"model\":\"" + BuiltinAssistant::kModel +
-      "\",\"prompt_tokens\":" + std::to_string(g->prompt_tokens) + "}";
+      nlohmann::json{{"completion_tokens", BuiltinAssistant::tokenize(text).size()},
+                     {"duration_ms", std::max<std::int64_t>(0, ended_ms - g->started_ms)},
+                     {"finish_reason", finish},
+                     {"model", BuiltinAssistant::kModel},
+                     {"prompt_tokens", g->prompt_tokens}}
+          .dump();
   history_.post({[this, s, text, status, data, ended_ms](history::HistoryStore& store) -> HistoryWorker::Continuation {
                    auto ended = store.end_reply(s->room, s->seq, text, status, ended_ms, data);
                    return [this, s, text, status, ended, data] {

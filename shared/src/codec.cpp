@@ -20,6 +20,15 @@ using OrderedJson = nlohmann::ordered_json;
 
 // ---- encoding -------------------------------------------------------------------------
 
+// Sets j[key] to the JSON object kept as `text` (ChatMessage.data and the like); nothing
+// when empty. The text was made from JSON by the server; a broken one is dropped, never
+// sent broken.
+void put_object(OrderedJson& j, const char* key, const std::string& text) {
+  if (text.empty()) return;
+  OrderedJson value = OrderedJson::parse(text, nullptr, false);
+  if (value.is_object()) j[key] = std::move(value);
+}
+
 void to_json(OrderedJson& j, const ChatMessage& m) {
   j["room"] = m.room;
   j["seq"] = m.seq;
@@ -31,11 +40,7 @@ void to_json(OrderedJson& j, const ChatMessage& m) {
   j["status"] = to_string(m.status);
   j["ts_ms"] = m.ts_ms;
   if (m.ref != 0) j["ref"] = m.ref;
-  if (!m.data.empty()) {
-    // Made by the server from JSON it built; a broken one is dropped, not sent broken.
-    OrderedJson data = OrderedJson::parse(m.data, nullptr, false);
-    if (data.is_object()) j["data"] = std::move(data);
-  }
+  put_object(j, "data", m.data);
 }
 
 OrderedJson object_of(const ChatMessage& m) {
@@ -139,10 +144,7 @@ void to_json(OrderedJson& j, const StreamCompleted& m) {
   j["reply_seq"] = m.reply_seq;
   j["text"] = m.text;
   j["status"] = to_string(m.status);
-  if (!m.data.empty()) {
-    OrderedJson data = OrderedJson::parse(m.data, nullptr, false);
-    if (data.is_object()) j["data"] = std::move(data);
-  }
+  put_object(j, "data", m.data);
 }
 
 void to_json(OrderedJson& j, const Error& m) {
@@ -208,10 +210,7 @@ void to_json(OrderedJson& j, const SpeechEvent& m) {
   j["room"] = m.room;
   j["user"] = m.user;
   j["event"] = m.event;
-  if (!m.data.empty()) {
-    OrderedJson data = OrderedJson::parse(m.data, nullptr, false);
-    if (data.is_object()) j["data"] = std::move(data);
-  }
+  put_object(j, "data", m.data);
 }
 
 void to_json(OrderedJson& j, const StopGeneration& m) {
