@@ -65,7 +65,10 @@ ChatService::ChatService(const ServerConfig& config, HistoryWorker& history, Fan
       rooms_(rooms),
       presence_(presence),
       tokens_(tokens),
-      accounts_(accounts) {}
+      accounts_(accounts) {
+  // A room made again under a deleted one's name starts its conversation at idle.
+  rooms_.on_room_deleted([this](const std::string& room) { states_.forget(room); });
+}
 
 void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                            std::string_view frame, bool binary) {

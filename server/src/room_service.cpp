@@ -129,6 +129,7 @@ void RoomService::remove_room(const std::shared_ptr<Subscriber>& peer, const std
                      // unless the request came some other way (REST).
                      fanout_.drop_room(m.room);
                      presence_.drop_room(m.room);
+                     if (on_room_deleted_) on_room_deleted_(m.room);
                      const Frame gone = frame_of(RoomDeleted{m.room});
                      for (const Member& member : members) users_.deliver(member.user, gone);
                      bool told = false;

@@ -4,6 +4,7 @@
 // node sees, and nothing here blocks a network thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -34,6 +35,11 @@ class RoomService {
   // The caller already stopped treating the room as joined.
   void leave(const std::shared_ptr<Subscriber>& peer, const std::string& user,
              const protocol::Leave& m);
+  // Called (on a network thread) after a room was deleted, for state kept elsewhere
+  // about it (the conversation state). Set once, before any request.
+  void on_room_deleted(std::function<void(const std::string& room)> callback) {
+    on_room_deleted_ = std::move(callback);
+  }
   void remove_room(const std::shared_ptr<Subscriber>& peer, const std::string& user,
                    const protocol::DeleteRoom& m);
   void list(const std::shared_ptr<Subscriber>& peer, const std::string& user);
@@ -53,6 +59,7 @@ class RoomService {
   PresenceRegistry& presence_;
   std::size_t max_rooms_per_user_;
   std::size_t max_room_bytes_;  // for new rooms
+  std::function<void(const std::string&)> on_room_deleted_;
 };
 
 // The room's details as `store` holds them, with `role` as the asking user's role.

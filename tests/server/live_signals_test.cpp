@@ -209,5 +209,22 @@ TEST(LiveSignals, ConversationStateChangesFollowTheTableAndVoiceFramesAreRelayed
   EXPECT_EQ(eve->read_until<protocol::Error>().code, "not_joined");
 }
 
+TEST(LiveSignals, ARoomMadeAgainUnderADeletedOnesNameStartsIdle) {
+  ServerProcess server;
+  auto ann = connect_as(server.port(), "ann");
+  for (int round = 0; round < 2; ++round) {
+    ann->send(protocol::CreateRoom{"talk", protocol::RoomType::group, protocol::AssistantMode::off});
+    ann->read_until<protocol::RoomDetails>();
+    join(*ann, "talk");
+    // From idle, ended is allowed: the second round proves the first one's end is gone.
+    ann->send(protocol::StateChangeRequest{"talk", "ended", ""});
+    const auto update = next_of<protocol::StateUpdate>(*ann);
+    EXPECT_EQ(update.previous, "idle") << "round " << round;
+    EXPECT_EQ(update.state, "ended");
+    ann->send(protocol::DeleteRoom{"talk"});
+    ann->read_until<protocol::RoomDeleted>();
+  }
+}
+
 }  // namespace
 }  // namespace parley::itest
