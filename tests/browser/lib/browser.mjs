@@ -41,7 +41,11 @@ export function nextFrames(page, n = 2) {
 
 export async function clickWidget(page, name) {
   const s = await waitForState(page, (st) => st.widgets && st.widgets[name], `widget ${name}`);
-  const r = s.widgets[name];
+  await clickAt(page, s.widgets[name]);
+}
+
+// Clicks the middle of a widget's rectangle as a mouse would, frame by frame.
+export async function clickAt(page, r) {
   await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2);
   await nextFrames(page, 2);
   await page.mouse.down();
