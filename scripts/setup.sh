@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 NATIVE_PKGS=(build-essential cmake libboost1.81-dev libsqlitecpp-dev libsqlite3-dev libgtest-dev
-  libgmock-dev nlohmann-json3-dev libssl-dev libjwt-dev pkg-config fonts-dejavu-core python3-websockets nodejs npm)
+  libgmock-dev nlohmann-json3-dev libssl-dev libjwt-dev pkg-config fonts-dejavu-core python3-websockets nodejs npm
+  libpoppler-cpp-dev clamav-daemon)
 WASM_PKGS=(emscripten)
 BROWSER_PKGS=(chromium)
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "imgui_internal.h"  // SetNextWindowScroll
@@ -256,6 +257,7 @@ void ChatWindow::draw_transcript(const client::AppModel& model, client::Intents&
   clipper.End();
   ImGui::PopStyleVar();
 
+  draw_sources(model);
   if (ImGui::BeginPopup("entry-menu")) {
     if (ImGui::MenuItem("Copy text") && copy_entry < layout.entry_count()) {
       ImGui::SetClipboardText(model.entry(copy_entry).text.c_str());
@@ -269,6 +271,44 @@ void ChatWindow::draw_transcript(const client::AppModel& model, client::Intents&
   view.scroll_y = ImGui::GetScrollY();
   view.scroll_max_y = ImGui::GetScrollMaxY();
   view.rows = layout.row_count();
+}
+
+void ChatWindow::draw_sources(const client::AppModel& model) {
+  if (open_sources_) {
+    ImGui::OpenPopup("sources");
+    open_sources_ = false;
+  }
+  const client::Entry* e = model.session().transcript().find_seq(sources_seq_);
+  const float scale = ImGui::GetFontSize() / kBaseFontPx;
+  ImGui::SetNextWindowSize(ImVec2(520 * scale, 0));
+  if (!ImGui::BeginPopup("sources")) return;
+  if (e == nullptr || e->sources.empty()) {
+    ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+    return;
+  }
+  const Palette p;
+  ImGui::TextColored(p.text_dim, "What the assistant read for this reply (select one to read it)");
+  ImGui::Separator();
+  for (std::size_t i = 0; i < e->sources.size(); ++i) {
+    const client::SourceNote& s = e->sources[i];
+    char score[32];
+    std::snprintf(score, sizeof score, "%.2f", s.score);
+    const std::string label = s.document + " \u00B7 " + s.location + " \u00B7 score " + score +
+                              "##source_" + std::to_string(i);
+    if (ImGui::Selectable(label.c_str(), selected_source_ == i)) selected_source_ = i;
+    widgets.record("source_" + std::to_string(i));
+  }
+  if (selected_source_ < e->sources.size()) {
+    ImGui::Separator();
+    ImGui::BeginChild("passage", ImVec2(0, 200 * scale), false);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(e->sources[selected_source_].passage.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndChild();
+    widgets.record("source_passage");
+  }
+  ImGui::EndPopup();
 }
 
 void ChatWindow::draw_top_row(const client::AppModel& model, float width, float row_h) {
@@ -350,21 +390,47 @@ void ChatWindow::draw_row(const client::AppModel& model, const client::Transcrip
                   u32(p.text_dim), v.time.c_str());
     }
     float right = pos.x + width - pad_x;
-    const bool stoppable =
-        (v.badge == Badge::streaming || v.badge == Badge::incomplete) && !v.gen_id.empty();
-    if (stoppable) {
-      // A reply being written can be stopped; what it wrote so far stays.
-      const ImGuiStyle& style = ImGui::GetStyle();
-      const float button_w = ImGui::CalcTextSize("Stop").x + style.FramePadding.x * 2;
+    // Buttons on the header's right, laid out from the right edge leftwards.
+    ImGui::PushID(static_cast<int>(row.entry));
+    const std::string seq = std::to_string(v.seq);
+    auto button = [&](const char* label, const std::string& widget) {
+      const float button_w = ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2;
       right -= button_w;
       ImGui::SetCursorScreenPos(ImVec2(right, pos.y + (row_h - ImGui::GetFontSize()) * 0.5f));
-      ImGui::PushID(static_cast<int>(row.entry));
-      if (ImGui::SmallButton("Stop")) intents.stop_generation = v.gen_id;
-      widgets.record("stop_button");
-      ImGui::PopID();
-      ImGui::SetCursorScreenPos(ImVec2(pos.x, pos.y + row_h));
-      right -= 8 * scale;
+      const bool pressed = ImGui::SmallButton(label);
+      widgets.record(widget);
+      right -= 6 * scale;
+      return pressed;
+    };
+    const bool stoppable =
+        (v.badge == Badge::streaming || v.badge == Badge::incomplete) && !v.gen_id.empty();
+    // A reply being written can be stopped; what it wrote so far stays.
+    if (stoppable && button("Stop", "stop_button")) intents.stop_generation = v.gen_id;
+    if (v.can_regenerate && button("Regenerate", "regenerate_" + seq)) intents.regenerate = v.seq;
+    if (v.sources > 0) {
+      const std::string label = "Sources (" + std::to_string(v.sources) + ")";
+      if (button(label.c_str(), "sources_" + seq)) {
+        // The list opens outside the clipped rows, so scrolling does not close it.
+        sources_seq_ = v.seq;
+        selected_source_ = 0;
+        open_sources_ = true;
+      }
     }
+    if (v.can_edit && button("Edit", "edit_" + seq)) intents.edit_message = v.seq;
+    if (v.versions > 1) {
+      // "‹ 2/3 ›": which version of the message this is, and the way to the others.
+      if (button(">", "version_next_" + seq)) intents.show_version = std::make_pair(v.seq, 1);
+      const std::string count = std::to_string(v.version) + "/" + std::to_string(v.versions);
+      const float count_w = fonts.regular->CalcTextSizeA(font_px * 0.85f, FLT_MAX, 0.0f, count.c_str()).x;
+      right -= count_w;
+      dl->AddText(fonts.regular, font_px * 0.85f, ImVec2(right, header_y + font_px * 0.1f),
+                  u32(p.text_dim), count.c_str());
+      right -= 6 * scale;
+      if (button("<", "version_prev_" + seq)) intents.show_version = std::make_pair(v.seq, -1);
+    }
+    ImGui::PopID();
+    ImGui::SetCursorScreenPos(ImVec2(pos.x, pos.y + row_h));
+    right -= 2 * scale;
     if (!v.badge_text.empty()) {
       const float badge_px = font_px * 0.85f;
       const float badge_w =
@@ -394,6 +460,18 @@ void ChatWindow::draw_composer(const client::AppModel& model, client::Intents& i
   ImGui::TextColored(p.text_dim, "%s", typing.empty() ? " " : typing.c_str());
   const float send_w = ImGui::CalcTextSize("Send").x + style.FramePadding.x * 4;
 
+  if (model.editing_seq() != 0) {
+    // Editing: Send makes a new version of the message (and the assistant answers it).
+    ImGui::TextColored(p.assistant, "Editing your message #%llu",
+                       static_cast<unsigned long long>(model.editing_seq()));
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Cancel edit")) intents.cancel_edit = true;
+    widgets.record("cancel_edit_button");
+  }
+  if (last_editing_seq_ != model.editing_seq()) {
+    last_editing_seq_ = model.editing_seq();
+    if (last_editing_seq_ != 0) focus_input = true;
+  }
   std::string draft = model.message_draft();
   if (focus_input) {
     ImGui::SetKeyboardFocusHere();

@@ -59,6 +59,12 @@ struct ChatWindow {
   // Rows of one entry follow each other: one entry's view is made once per frame.
   std::uint32_t cached_entry_ = std::numeric_limits<std::uint32_t>::max();
   client::ViewEntry cached_view_;
+  std::uint64_t last_editing_seq_ = 0;
+  // The sources list: the reply whose sources are open, and the one selected.
+  void draw_sources(const client::AppModel& model);
+  std::uint64_t sources_seq_ = 0;
+  std::size_t selected_source_ = 0;
+  bool open_sources_ = false;
   void draw_composer(const client::AppModel& model, client::Intents& intents);
 };
 

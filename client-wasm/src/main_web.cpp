@@ -122,6 +122,7 @@ void frame() {
   a.app.draw(a.model, intents);
   ImGui::Render();
   a.model.apply(intents);
+  if (intents.pick_file) web::pick_file();
   if (auto login = a.model.take_login_request()) {
     web::request_token(login->name, login->password, login->create);
   }
@@ -195,6 +196,15 @@ EMSCRIPTEN_KEEPALIVE void parley_login_result(int ok, const char* user, const ch
 EMSCRIPTEN_KEEPALIVE void parley_network(int online) {
   if (g_app == nullptr) return;
   g_app->model.session().set_online(online != 0);
+  g_app->transport.pump(g_app->model.session(), parley::web::now_ms());
+}
+
+// A file chosen in the browser's file picker: uploaded to the room on screen.
+EMSCRIPTEN_KEEPALIVE void parley_file_chosen(const char* name, const char* type,
+                                             const unsigned char* data, int size) {
+  if (g_app == nullptr || name == nullptr || data == nullptr || size < 0) return;
+  g_app->model.file_chosen(name, type ? type : "",
+                           std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size)));
   g_app->transport.pump(g_app->model.session(), parley::web::now_ms());
 }
 

@@ -109,6 +109,38 @@ EM_JS(void, js_request_token, (const char* name_ptr, const char* password_ptr, i
   }).catch(function() { finish(0, "", "", "the server could not be reached"); });
 });
 
+// The browser's file picker; the chosen file's bytes go to parley_file_chosen. Called
+// right after the click on "Upload file…" (the browser allows it within the click's
+// user activation).
+EM_JS(void, js_pick_file, (), {
+  var input = document.createElement("input");
+  input.type = "file";
+  input.accept = ".txt,.md,.markdown,.csv,.tsv,.json,.log,.pdf,.c,.cc,.cpp,.h,.hpp,.py,.js,.ts," +
+                 ".java,.go,.rs,.rb,.sh,.sql,.html,.css,.xml,.yaml,.yml,.toml,.ini";
+  input.style.display = "none";
+  input.addEventListener("change", function() {
+    var file = input.files && input.files[0];
+    input.remove();
+    if (!file) return;
+    file.arrayBuffer().then(function(buffer) {
+      var bytes = new Uint8Array(buffer);
+      var text = function(s) {
+        var n = lengthBytesUTF8(s) + 1;
+        var p = _malloc(n);
+        stringToUTF8(s, p, n);
+        return p;
+      };
+      var name = text(file.name), type = text(file.type || "");
+      var data = _malloc(Math.max(1, bytes.length));
+      HEAPU8.set(bytes, data);
+      _parley_file_chosen(name, type, data, bytes.length);
+      _free(name); _free(type); _free(data);
+    });
+  });
+  document.body.appendChild(input);
+  input.click();
+});
+
 EM_JS(int, js_navigator_online, (), {
   return navigator.onLine === false ? 0 : 1;
 });
@@ -199,6 +231,8 @@ std::string websocket_url() {
   std::free(url);
   return out;
 }
+
+void pick_file() { js_pick_file(); }
 
 void notify_page_ready() { js_page_ready(); }
 

@@ -18,6 +18,7 @@ float device_pixel_ratio();
 void canvas_size(int& width, int& height);  // backing-store pixels
 std::string websocket_url();      // ws(s)://<page host>/ws
 void notify_page_ready();         // hides the page's loading indicator
+void pick_file();                 // the browser's file picker; the file goes to parley_file_chosen
 
 // The saved session (client::SavedSession as JSON) in localStorage; "" when none.
 std::string load_session();

@@ -29,6 +29,55 @@ void section(const char* title, const Fonts& fonts) {
 
 }  // namespace
 
+void RoomSidebar::draw_documents(const client::AppModel& model, client::Intents& intents,
+                                 WidgetRects& widgets, const Fonts& fonts) {
+  const Palette p;
+  const client::Session& s = model.session();
+  ImGui::Spacing();
+  section("DOCUMENTS", fonts);
+  // The browser's file picker; the file uploads in chunks with its progress below.
+  if (ImGui::Button("Upload file\u2026", ImVec2(-1, 0))) intents.pick_file = true;
+  widgets.record("upload_button");
+  for (const client::UploadStatus& u : s.documents().uploads()) {
+    if (u.state == client::UploadStatus::State::done) continue;
+    ImGui::TextUnformatted(u.file_name.c_str());
+    if (u.state == client::UploadStatus::State::failed) {
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextColored(p.error, "%s", u.error.c_str());
+      ImGui::PopTextWrapPos();
+      continue;
+    }
+    const std::string label =
+        u.state == client::UploadStatus::State::checking ? std::string("checking\u2026")
+                                                          : std::to_string(u.percent()) + "%";
+    ImGui::ProgressBar(static_cast<float>(u.percent()) / 100.0f, ImVec2(-1, 0), label.c_str());
+    widgets.record("upload_progress");
+  }
+  const auto& docs = s.documents().documents();
+  if (docs.empty() && s.documents().uploads().empty()) {
+    ImGui::TextColored(p.text_dim, "none yet: the assistant reads what you upload");
+  }
+  for (const auto& d : docs) {
+    std::string state = d.state == "processing" ? "processing " + std::to_string(d.progress) + "%"
+                        : d.state == "ready"    ? std::to_string(d.passages) + " passages"
+                                                : "failed";
+    const std::string id = std::to_string(d.id);
+    const std::string popup = "document_menu_" + id;
+    if (ImGui::Selectable((d.name + "##document_" + id).c_str(), false)) ImGui::OpenPopup(popup.c_str());
+    widgets.record("document_" + d.name);
+    ImGui::SameLine();
+    ImGui::TextColored(d.state == "failed" ? p.error : p.text_dim, "%s", state.c_str());
+    if (ImGui::BeginPopup(popup.c_str())) {
+      ImGui::Text("%s \u00B7 %llu bytes \u00B7 by %s", d.kind.c_str(),
+                  static_cast<unsigned long long>(d.size), d.uploader.c_str());
+      if (!d.error.empty()) ImGui::TextColored(p.error, "%s", d.error.c_str());
+      if (ImGui::MenuItem("Delete document")) intents.delete_document = d.id;
+      widgets.record("document_delete_item");
+      ImGui::EndPopup();
+    }
+  }
+}
+
 void RoomSidebar::draw(const client::AppModel& model, client::Intents& intents,
                        WidgetRects& widgets, const Fonts& fonts) {
   const Palette p;
@@ -135,6 +184,8 @@ void RoomSidebar::draw(const client::AppModel& model, client::Intents& intents,
     }
     widgets.record("invite_button");
   }
+
+  draw_documents(model, intents, widgets, fonts);
 
   if (summary != nullptr) {
     ImGui::Spacing();

@@ -1,5 +1,6 @@
 // The sidebar: the user's rooms with unread counts, a field to create a room (shared,
-// group or private), and the current room's members with who is online.
+// group or private), the current room's members with who is online, and its documents
+// with an upload button and the uploads' progress.
 #pragma once
 
 #include "parley/client_model/app_model.hpp"
@@ -12,6 +13,10 @@ namespace parley::web {
 struct RoomSidebar {
   void draw(const client::AppModel& model, client::Intents& intents, WidgetRects& widgets,
             const Fonts& fonts);
+
+ private:
+  void draw_documents(const client::AppModel& model, client::Intents& intents,
+                      WidgetRects& widgets, const Fonts& fonts);
 };
 
 }  // namespace parley::web

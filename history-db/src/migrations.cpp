@@ -157,6 +157,56 @@ BEGIN
   DELETE FROM message_search WHERE rowid = old.room_id * 4294967296 + old.seq;
 END;
 )sql"},
+    // Documents given to rooms, split into passages the assistant retrieves (FTS5 over
+    // the passages table, kept by triggers; a document's passages go with it).
+    Step{8, R"sql(
+CREATE TABLE documents (
+  id INTEGER PRIMARY KEY,
+  room_id INTEGER NOT NULL REFERENCES rooms (id),
+  name TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  uploader TEXT NOT NULL,
+  ts_ms INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('processing', 'ready', 'failed')),
+  progress INTEGER NOT NULL DEFAULT 0,
+  passages INTEGER NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX documents_by_room ON documents (room_id, id);
+CREATE INDEX documents_by_hash ON documents (sha256);
+
+CREATE TABLE passages (
+  id INTEGER PRIMARY KEY,
+  document_id INTEGER NOT NULL REFERENCES documents (id),
+  room_id INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  location TEXT NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX passages_by_document ON passages (document_id, idx);
+
+CREATE VIRTUAL TABLE passage_search USING fts5(
+  text, content = 'passages', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2');
+
+CREATE TRIGGER passage_search_insert AFTER INSERT ON passages
+BEGIN
+  INSERT INTO passage_search (rowid, text) VALUES (new.id, new.text);
+END;
+
+CREATE TRIGGER passage_search_delete AFTER DELETE ON passages
+BEGIN
+  INSERT INTO passage_search (passage_search, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+
+CREATE TRIGGER documents_delete AFTER DELETE ON documents
+BEGIN
+  DELETE FROM passages WHERE document_id = old.id;
+END;
+)sql"},
 };
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "parley/history/sqlite_history_store.hpp"
 
+#include "fts_match.hpp"
+#include "sqlite_document_store.hpp"
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
@@ -193,7 +196,10 @@ struct SqliteHistoryStore::Impl {
 };
 
 SqliteHistoryStore::SqliteHistoryStore(const std::string& path)
-    : impl_(std::make_unique<Impl>(path)) {}
+    : impl_(std::make_unique<Impl>(path)),
+      documents_(std::make_unique<SqliteDocumentStore>(impl_->db)) {}
+
+DocumentStore& SqliteHistoryStore::documents() { return *documents_; }
 
 SqliteHistoryStore::~SqliteHistoryStore() = default;
 
@@ -275,6 +281,7 @@ bool SqliteHistoryStore::delete_room(const std::string& room) {
     auto row = impl_->find_room(room);
     if (!row) return false;
     for (const char* sql : {"DELETE FROM messages WHERE room_id = ?1",
+                            "DELETE FROM documents WHERE room_id = ?1",
                             "DELETE FROM room_members WHERE room_id = ?1",
                             "DELETE FROM rooms WHERE id = ?1"}) {
       SQLite::Statement s(impl_->db, sql);
@@ -481,23 +488,7 @@ std::vector<SearchHit> SqliteHistoryStore::search(const std::string& room,
                                                   const std::vector<std::string>& terms,
                                                   std::uint64_t before_seq, std::uint32_t limit) {
   std::vector<SearchHit> hits;
-  // Each term becomes a quoted FTS5 string (quotes doubled), so nothing in it is syntax.
-  std::string match;
-  for (const std::string& t : terms) {
-    // A term with no word character would be an empty phrase, which matches everything.
-    const bool wordy = std::any_of(t.begin(), t.end(), [](char c) {
-      const auto u = static_cast<unsigned char>(c);
-      return u >= 0x80 || std::isalnum(u);
-    });
-    if (!wordy) continue;
-    if (!match.empty()) match += " OR ";
-    match += '"';
-    for (char c : t) {
-      if (c == '"') match += '"';
-      match += c;
-    }
-    match += '"';
-  }
+  const std::string match = fts_any_of(terms);
   if (match.empty() || before_seq <= 1 || limit == 0) return hits;
   const auto room_row = impl_->find_room(room);
   if (!room_row) return hits;

@@ -10,6 +10,8 @@
 
 #include "log.hpp"
 #include "parley/codec.hpp"
+#include "provider_generation.hpp"
+#include "provider_prompt.hpp"
 
 namespace parley::server {
 
@@ -43,13 +45,18 @@ Frame encode_frame(const protocol::Message& m) {
 }  // namespace
 
 AssistantRunner::AssistantRunner(net::io_context& ioc, HistoryWorker& history, Fanout& fanout,
-                                 LiveGenerations& live, unsigned delay_ms, unsigned checkpoint_ms)
+                                 LiveGenerations& live, unsigned delay_ms, unsigned checkpoint_ms,
+                                 std::optional<OpenAiConfig> provider)
     : ioc_(ioc),
       history_(history),
       fanout_(fanout),
       live_(live),
       delay_ms_(delay_ms),
-      checkpoint_ms_(checkpoint_ms) {}
+      checkpoint_ms_(checkpoint_ms) {
+  if (provider) provider_ = std::make_unique<OpenAiClient>(ioc_, std::move(*provider));
+}
+
+AssistantRunner::~AssistantRunner() = default;
 
 std::string AssistantRunner::new_gen_id() {
   std::lock_guard lock(rng_mutex_);
@@ -61,6 +68,7 @@ std::string AssistantRunner::new_gen_id() {
 void AssistantRunner::respond(const protocol::ChatMessage& prompt,
                               const protocol::GenerationOptions& options) {
   if (stopped_) return;
+  if (provider_) return respond_with_provider(prompt, options);
   auto s = std::make_shared<Stream>(ioc_);
   s->gen_id = new_gen_id();
   s->room = prompt.room;
@@ -71,6 +79,7 @@ void AssistantRunner::respond(const protocol::ChatMessage& prompt,
   row.author = BuiltinAssistant::kName;
   row.kind = protocol::MessageKind::assistant;
   row.gen_id = s->gen_id;
+  row.ref = prompt.seq;  // what it answers: its siblings (regenerated versions) share it
   row.status = MessageStatus::streaming;
   row.ts_ms = now_ms();
   history_.post(
@@ -86,7 +95,10 @@ void AssistantRunner::respond(const protocol::ChatMessage& prompt,
            const std::uint64_t oldest = prompt.seq > *options.history ? prompt.seq - *options.history : 1;
            std::erase_if(hits, [&](const history::SearchHit& h) { return h.message.seq < oldest; });
          }
-         const ReplyPlan plan = assistant_.plan(prompt, hits, row.ts_ms);
+         // The room's documents: passages that match the question's words.
+         const auto passages =
+             store.documents().search(prompt.room, BuiltinAssistant::question_terms(prompt.text), 3);
+         const ReplyPlan plan = assistant_.plan(prompt, hits, row.ts_ms, passages);
          s->pieces = BuiltinAssistant::tokenize(plan.reply);
          if (options.max_tokens != 0 && s->pieces.size() > options.max_tokens) {
            s->pieces.resize(options.max_tokens);
@@ -165,46 +177,143 @@ void AssistantRunner::checkpoint(const std::shared_ptr<Stream>& s) {
 }
 
 void AssistantRunner::end(const std::shared_ptr<Stream>& s, MessageStatus status) {
-  auto g = live_.close(s->gen_id);
-  if (!g) return;  // someone else ended it
-  auto text = g->text;
-  // How it went: the built-in model, tokens as the pieces it streams, the time taken.
-  const std::int64_t ended_ms = now_ms();
-  // Why it ended: all said ("stop"), cut at max_tokens ("length"), or its status.
-  const std::string finish = status == MessageStatus::complete ? s->finish_reason
+  // Why it ended: all said ("stop"), cut at max_tokens ("length"), or its status; tokens
+  // are the pieces it streamed (filled in by finish()).
+  const std::string reason = status == MessageStatus::complete ? s->finish_reason
                                                                : protocol::to_string(status);
-  const std::string data =
-      nlohmann::json{{"completion_tokens", BuiltinAssistant::tokenize(text).size()},
-                     {"duration_ms", std::max<std::int64_t>(0, ended_ms - g->started_ms)},
-                     {"finish_reason", finish},
-                     {"model", BuiltinAssistant::kModel},
-                     {"prompt_tokens", g->prompt_tokens}}
-          .dump();
-  history_.post({[this, s, text, status, data, ended_ms](history::HistoryStore& store) -> HistoryWorker::Continuation {
-                   auto ended = store.end_reply(s->room, s->seq, text, status, ended_ms, data);
-                   return [this, s, text, status, ended, data] {
-                     live_.remove(s->gen_id);
+  finish(s->gen_id, s->room, s->seq, status,
+         {{"finish_reason", reason}, {"model", BuiltinAssistant::kModel}});
+}
+
+void AssistantRunner::finish(const std::string& gen_id, const std::string& room, std::uint64_t seq,
+                             MessageStatus status, nlohmann::json figures) {
+  auto g = live_.close(gen_id);
+  if (!g) return;  // someone else ended it
+  {
+    std::lock_guard lock(generations_mutex_);
+    generations_.erase(gen_id);
+  }
+  auto text = g->text;
+  const std::int64_t ended_ms = now_ms();
+  figures["duration_ms"] = std::max<std::int64_t>(0, ended_ms - g->started_ms);
+  if (!figures.contains("prompt_tokens")) figures["prompt_tokens"] = g->prompt_tokens;
+  if (!figures.contains("completion_tokens"))
+    figures["completion_tokens"] = BuiltinAssistant::tokenize(text).size();
+  const std::string data = figures.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  history_.post({[this, gen_id, room, seq, text, status, data, ended_ms](
+                     history::HistoryStore& store) -> HistoryWorker::Continuation {
+                   auto ended = store.end_reply(room, seq, text, status, ended_ms, data);
+                   return [this, gen_id, room, seq, text, status, ended, data] {
+                     live_.remove(gen_id);
                      if (ended) {
                        // Typing stops first, so the completion is a reply's last frame.
-                       fanout_.publish(s->room, encode_frame(protocol::Typing{
-                                                    s->room, ended->author, false}));
-                       fanout_.publish(s->room, encode_frame(protocol::StreamCompleted{
-                                                    s->room, s->gen_id, ended->seq, s->seq,
-                                                    text, status, data}));
+                       fanout_.publish(room, encode_frame(protocol::Typing{room, ended->author, false}));
+                       fanout_.publish(room, encode_frame(protocol::StreamCompleted{
+                                                 room, gen_id, ended->seq, seq, text, status, data}));
                      }
                      --running_;
                    };
                  },
-                 [this, s](const std::string& what) {
-                   live_.remove(s->gen_id);
+                 [this, gen_id](const std::string& what) {
+                   live_.remove(gen_id);
                    --running_;
-                   log_line("assistant could not store the end of " + s->gen_id + ": " + what);
+                   log_line("assistant could not store the end of " + gen_id + ": " + what);
                  }});
+}
+
+std::shared_ptr<ProviderGeneration> AssistantRunner::provider_generation(const std::string& gen_id) {
+  std::lock_guard lock(generations_mutex_);
+  auto it = generations_.find(gen_id);
+  return it == generations_.end() ? nullptr : it->second;
+}
+
+// The reply's row and its request are made on the history worker (the room's recent
+// messages are read there); the provider is then asked from the io_context.
+void AssistantRunner::respond_with_provider(const protocol::ChatMessage& prompt,
+                                            const protocol::GenerationOptions& options) {
+  const std::string gen_id = new_gen_id();
+  ++running_;
+  history::NewMessage row;
+  row.room = prompt.room;
+  row.author = BuiltinAssistant::kName;
+  row.kind = protocol::MessageKind::assistant;
+  row.gen_id = gen_id;
+  row.ref = prompt.seq;
+  row.status = MessageStatus::streaming;
+  row.ts_ms = now_ms();
+  history_.post(
+      {[this, row, prompt, options](history::HistoryStore& store) -> HistoryWorker::Continuation {
+         const std::uint32_t limit = ProviderPrompt::history_limit(options);
+         const auto earlier = limit == 0 ? std::vector<protocol::ChatMessage>{}
+                                         : store.before(prompt.room, prompt.seq, limit);
+         ChatRequest request;
+         request.messages = ProviderPrompt::messages(prompt, options, earlier);
+         request.tools = AssistantTools::definitions();
+         request.model = options.model.empty() ? provider_->config().model : options.model;
+         request.temperature = options.temperature;
+         if (options.max_tokens != 0) request.max_tokens = options.max_tokens;
+         const auto stored = store.append(row).message;
+
+         ProviderGeneration::Reply reply;
+         reply.gen_id = row.gen_id;
+         reply.room = row.room;
+         reply.author = row.author;
+         reply.seq = stored.seq;
+         reply.prompt_seq = prompt.seq;
+         reply.history = options.history;
+         reply.model = request.model;
+         reply.prompt_words = BuiltinAssistant::tokenize(prompt.text).size();
+         return [this, stored, reply = std::move(reply), request = std::move(request),
+                 reply_to = prompt.seq]() mutable {
+           const std::string gen_id = reply.gen_id;
+           const std::string room = reply.room;
+           const std::uint64_t seq = reply.seq;
+           const std::size_t prompt_words = reply.prompt_words;
+           auto generation = std::make_shared<ProviderGeneration>(
+               *provider_, history_, fanout_, live_, std::move(reply), std::move(request),
+               std::chrono::milliseconds(checkpoint_ms_),
+               [this, gen_id, room, seq](MessageStatus status, nlohmann::json figures) {
+                 finish(gen_id, room, seq, status, std::move(figures));
+               });
+           {
+             std::lock_guard lock(generations_mutex_);
+             generations_[gen_id] = generation;
+           }
+           live_.start({gen_id, room, seq, "", false, stored.ts_ms, prompt_words});
+           fanout_.publish(room, encode_frame(protocol::StreamStarted{room, gen_id, seq, reply_to,
+                                                                      stored.author, stored.ts_ms}));
+           fanout_.publish(room, encode_frame(protocol::Typing{room, stored.author, true}));
+           if (stopped_) {  // shutting down before the first token
+             generation->cancel();
+             finish(gen_id, room, seq, MessageStatus::interrupted, generation->figures("interrupted"));
+             return;
+           }
+           generation->start();
+         };
+       },
+       [this](const std::string& what) {
+         --running_;
+         log_line("assistant could not store its reply: " + what);
+       }});
+}
+
+std::string AssistantRunner::default_model() const {
+  return provider_ ? provider_->config().model : std::string(BuiltinAssistant::kModel);
+}
+
+bool AssistantRunner::serves_model(const std::string& model) const {
+  if (provider_) return !model.empty() && model.size() <= 128;
+  return model == BuiltinAssistant::kModel;
 }
 
 bool AssistantRunner::stop(const std::string& room, const std::string& gen_id) {
   const auto g = live_.find(gen_id);
   if (!g || g->closed || g->room != room) return false;
+  if (auto p = provider_generation(gen_id)) {
+    p->cancel();  // the provider's connection closes now
+    finish(g->gen_id, g->room, g->seq, MessageStatus::stopped, p->figures("stopped"));
+    return true;
+  }
   auto s = std::make_shared<Stream>(ioc_);
   s->gen_id = g->gen_id;
   s->room = g->room;
@@ -218,6 +327,11 @@ void AssistantRunner::stop_all() {
   stopped_ = true;
   for (auto& g : live_.all()) {
     if (g.closed) continue;
+    if (auto p = provider_generation(g.gen_id)) {
+      p->cancel();
+      finish(g.gen_id, g.room, g.seq, MessageStatus::interrupted, p->figures("interrupted"));
+      continue;
+    }
     auto s = std::make_shared<Stream>(ioc_);
     s->gen_id = g.gen_id;
     s->room = g.room;

@@ -4,11 +4,17 @@
 // of its own position. Replies keep going when their requester disconnects. On shutdown
 // every reply still running is stored as interrupted with its text so far; after a crash
 // the last checkpoint survives and the next start ends it as interrupted.
+//
+// The words come from the built-in assistant, or from an OpenAI-compatible provider
+// (ProviderGeneration) when the runner is given one.
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -18,16 +24,24 @@
 #include "fanout.hpp"
 #include "history_worker.hpp"
 #include "live_generations.hpp"
+#include "openai_client.hpp"
 
 namespace parley::server {
 
+class ProviderGeneration;
+
 class AssistantRunner {
  public:
+  // With `provider`, replies come from that OpenAI-compatible server (throws like
+  // OpenAiClient's constructor for a bad base URL or CA file); without, from the
+  // built-in assistant.
   AssistantRunner(boost::asio::io_context& ioc, HistoryWorker& history, Fanout& fanout,
-                  LiveGenerations& live, unsigned delay_ms, unsigned checkpoint_ms);
+                  LiveGenerations& live, unsigned delay_ms, unsigned checkpoint_ms,
+                  std::optional<OpenAiConfig> provider = std::nullopt);
+  ~AssistantRunner();
 
   // Starts a reply to a stored user message, shaped by the sender's options (already
-  // checked): max_tokens cuts the reply, history bounds what the search looks at.
+  // checked): max_tokens cuts the reply, history bounds what the assistant looks at.
   // Thread-safe.
   void respond(const protocol::ChatMessage& prompt, const protocol::GenerationOptions& options = {});
 
@@ -41,12 +55,25 @@ class AssistantRunner {
 
   std::size_t running() const { return running_.load(); }
 
+  // The model replies come from when a request names none, and whether a request may
+  // name `model` (with a provider: any name up to 128 bytes; the provider decides).
+  std::string default_model() const;
+  bool serves_model(const std::string& model) const;
+
  private:
   struct Stream;
   void begin_stream(std::shared_ptr<Stream> s);
   void step(std::shared_ptr<Stream> s);
   void checkpoint(const std::shared_ptr<Stream>& s);
   void end(const std::shared_ptr<Stream>& s, protocol::MessageStatus status);
+  // Ends a generation once (later calls do nothing): stores its text so far with
+  // `status` and `figures` (duration_ms added; token counts filled in when missing),
+  // then publishes the end.
+  void finish(const std::string& gen_id, const std::string& room, std::uint64_t seq,
+              protocol::MessageStatus status, nlohmann::json figures);
+  void respond_with_provider(const protocol::ChatMessage& prompt,
+                             const protocol::GenerationOptions& options);
+  std::shared_ptr<ProviderGeneration> provider_generation(const std::string& gen_id);
   std::string new_gen_id();
 
   boost::asio::io_context& ioc_;
@@ -56,6 +83,9 @@ class AssistantRunner {
   unsigned delay_ms_;
   unsigned checkpoint_ms_;
   BuiltinAssistant assistant_;
+  std::unique_ptr<OpenAiClient> provider_;  // null: the built-in assistant answers
+  std::mutex generations_mutex_;
+  std::map<std::string, std::shared_ptr<ProviderGeneration>> generations_;  // by gen_id
   std::atomic<bool> stopped_{false};
   std::atomic<std::size_t> running_{0};
   std::mutex rng_mutex_;

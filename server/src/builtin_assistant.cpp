@@ -124,22 +124,30 @@ std::string step_data(Json j) { return j.dump(-1, ' ', false, Json::error_handle
 
 }  // namespace
 
-std::vector<std::string> BuiltinAssistant::search_terms(const std::string& text) {
-  const std::vector<std::string> words = words_of(text);
-  if (!has_word(words, {"search", "find", "earlier", "mentioned", "mention", "remember",
-                        "said", "wrote"}))
-    return {};
+namespace {
+
+const std::set<std::string>& common_words() {
   static const std::set<std::string> kCommon = {
       "search", "find", "earlier", "mentioned", "mention", "remember", "said", "wrote",
       "the", "a", "an", "and", "or", "for", "of", "to", "in", "on", "at", "about", "what",
       "who", "when", "where", "did", "do", "does", "we", "you", "i", "me", "my", "our",
       "us", "is", "was", "are", "were", "be", "this", "that", "it", "any", "anyone",
       "someone", "something", "please", "can", "could", "would", "messages", "message",
-      "room", "history", "parley", "with", "from", "there", "have", "has", "had", "all"};
+      "room", "history", "parley", "with", "from", "there", "have", "has", "had", "all",
+      "how", "why", "which", "whom", "whose", "will", "shall", "should", "may", "might",
+      "must", "tell", "say", "says", "know", "does", "done", "not", "no", "yes", "its",
+      "it's", "his", "her", "their", "them", "they", "she", "he", "your", "yours", "than",
+      "then", "into", "onto", "out", "over", "under", "more", "most", "some", "many", "much",
+      "very", "just", "also", "only", "get", "got", "give", "need", "want", "like", "use",
+      "document", "documents", "file", "files", "according", "question"};
+  return kCommon;
+}
+
+std::vector<std::string> content_words(const std::vector<std::string>& words, std::size_t min_size) {
   std::vector<std::string> terms;
   for (const auto& w : words) {
     const bool number = std::all_of(w.begin(), w.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-    if (w.size() < 2 || number || kCommon.contains(w)) continue;
+    if (w.size() < min_size || number || common_words().contains(w)) continue;
     if (std::find(terms.begin(), terms.end(), w) != terms.end()) continue;
     terms.push_back(w);
     if (terms.size() == 8) break;
@@ -147,14 +155,29 @@ std::vector<std::string> BuiltinAssistant::search_terms(const std::string& text)
   return terms;
 }
 
+}  // namespace
+
+std::vector<std::string> BuiltinAssistant::search_terms(const std::string& text) {
+  const std::vector<std::string> words = words_of(text);
+  if (!has_word(words, {"search", "find", "earlier", "mentioned", "mention", "remember",
+                        "said", "wrote"}))
+    return {};
+  return content_words(words, 2);
+}
+
+std::vector<std::string> BuiltinAssistant::question_terms(const std::string& text) {
+  return content_words(words_of(text), 3);
+}
+
 ReplyPlan BuiltinAssistant::plan(const protocol::ChatMessage& prompt,
                                  const std::vector<history::SearchHit>& hits,
-                                 std::int64_t now_ms) const {
+                                 std::int64_t now_ms,
+                                 const std::vector<history::PassageHit>& passages) const {
   ReplyPlan p;
   const auto expression = Calculator::find_expression(prompt.text);
   const bool clock = asks_the_time(prompt.text);
   const std::vector<std::string> terms = search_terms(prompt.text);
-  if (!expression && !clock && terms.empty()) {
+  if (!expression && !clock && terms.empty() && passages.empty()) {
     p.reply = compose_reply(prompt);
     return p;
   }
@@ -163,6 +186,7 @@ ReplyPlan BuiltinAssistant::plan(const protocol::ChatMessage& prompt,
   if (expression) plan_words.push_back("work out " + *expression);
   if (clock) plan_words.push_back("read the clock");
   if (!terms.empty()) plan_words.push_back("search #" + prompt.room + " for earlier messages");
+  if (!passages.empty()) plan_words.push_back("read what the room's documents say");
   std::string thought = "To answer " + prompt.author + " I will ";
   for (std::size_t i = 0; i < plan_words.size(); ++i) {
     if (i > 0) thought += i + 1 == plan_words.size() ? " and " : ", ";
@@ -223,6 +247,29 @@ ReplyPlan BuiltinAssistant::plan(const protocol::ChatMessage& prompt,
       }
       reply += ". ";
     }
+  }
+  if (!passages.empty()) {
+    std::string query;
+    for (const auto& t : question_terms(prompt.text)) query += (query.empty() ? "" : " ") + t;
+    p.steps.push_back(
+        {"search_documents: \"" + query + "\" found " + std::to_string(passages.size()),
+         step_data({{"step", "tool"}, {"name", "search_documents"},
+                    {"arguments", {{"room", prompt.room}, {"query", query}}},
+                    {"result", plural(passages.size(), "passage", "passages")}})});
+    Json sources = Json::array();
+    for (const auto& h : passages) {
+      sources.push_back({{"document", h.document}, {"document_id", h.document_id},
+                         {"location", h.location}, {"score", h.score}, {"passage", h.text}});
+    }
+    p.steps.push_back({plural(passages.size(), "source", "sources") + " from the room's documents",
+                       step_data({{"step", "sources"}, {"sources", sources}})});
+    reply += "From the room's documents: ";
+    for (std::size_t i = 0; i < passages.size(); ++i) {
+      if (i > 0) reply += " ";
+      reply += passages[i].document + " (" + passages[i].location + ") says \"" +
+               excerpt(passages[i].text, 200) + "\".";
+    }
+    reply += " ";
   }
   reply += "(I am Parley's built-in assistant: no language model, only these tools.)";
   p.steps.push_back({"responding", step_data({{"step", "status"}, {"status", "responding"}})});

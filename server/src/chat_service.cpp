@@ -22,8 +22,6 @@ std::int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-Frame frame_of(const Message& m) { return std::make_shared<const std::string>(encode(m)); }
-
 bool same_name_ignoring_case(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
@@ -48,9 +46,6 @@ bool wants_assistant(AssistantMode mode, std::string_view text) {
   return true;
 }
 
-Frame error_frame(const char* code, std::string message, std::string ref) {
-  return frame_of(Error{code, std::move(message), std::move(ref), 0});
-}
 
 ChatService::ChatService(const ServerConfig& config, HistoryWorker& history, Fanout& fanout,
                          LiveGenerations& live, AssistantRunner& assistant, UserDirectory& users,
@@ -65,7 +60,8 @@ ChatService::ChatService(const ServerConfig& config, HistoryWorker& history, Fan
       rooms_(rooms),
       presence_(presence),
       tokens_(tokens),
-      accounts_(accounts) {
+      accounts_(accounts),
+      uploads_(config, history, fanout, presence) {
   // A room made again under a deleted one's name starts its conversation at idle.
   rooms_.on_room_deleted([this](const std::string& room) { states_.forget(room); });
 }
@@ -89,7 +85,10 @@ void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& s
     return;
   }
   auto& msg = *decoded.value;
-  if (!std::holds_alternative<Ping>(msg) && !admit(peer, state, msg, frame.size())) return;
+  // An upload's chunks are bounded by the upload itself (its declared size, in order, a
+  // few uploads at a time), not by the connection's chat rate.
+  const bool metered = !std::holds_alternative<Ping>(msg) && !std::holds_alternative<UploadChunk>(msg);
+  if (metered && !admit(peer, state, msg, frame.size())) return;
   if (auto* hello = std::get_if<Hello>(&msg)) return on_hello(peer, state, *hello);
   if (!state.greeted) {
     peer->deliver(error_frame(codes::hello_required, "the first frame must be hello",
@@ -116,6 +115,12 @@ void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& s
   if (auto* u = std::get_if<Unsubscribe>(&msg)) return on_unsubscribe(peer, state, *u);
   if (auto* f = std::get_if<FetchHistory>(&msg)) return on_fetch_history(peer, user, *f);
   if (auto* g = std::get_if<StopGeneration>(&msg)) return on_stop(peer, *g);
+  if (auto* r = std::get_if<Regenerate>(&msg)) return on_regenerate(peer, user, *r);
+  if (auto* u = std::get_if<UploadChunk>(&msg)) return uploads_.on_chunk(peer, user, *u);
+  if (auto* u = std::get_if<UploadInit>(&msg)) return uploads_.on_init(peer, user, *u);
+  if (auto* u = std::get_if<UploadFinish>(&msg)) return uploads_.on_finish(peer, user, *u);
+  if (auto* d = std::get_if<ListDocuments>(&msg)) return uploads_.on_list(peer, user, *d);
+  if (auto* d = std::get_if<DeleteDocument>(&msg)) return uploads_.on_delete(peer, user, *d);
   if (std::holds_alternative<StateChangeRequest>(msg) ||
       std::holds_alternative<TranscriptUpdate>(msg) || std::holds_alternative<SpeechEvent>(msg)) {
     return on_voice(peer, user, msg);
@@ -361,6 +366,59 @@ void ChatService::on_stop(const std::shared_ptr<Subscriber>& peer, const StopGen
   }
 }
 
+validation::Verdict ChatService::check_options(const GenerationOptions& options,
+                                              const char* where) const {
+  if (auto v = validation::check_options(options); !v) {
+    // The shared check names the field as part of a send.
+    if (v.reason.starts_with("send.")) v.reason.replace(0, 4, where);
+    return v;
+  }
+  if (!options.model.empty() && !assistant_.serves_model(options.model)) {
+    return {codes::bad_field, std::string(where) + ".options.model: this server's assistant is " +
+                                  assistant_.default_model()};
+  }
+  return {};
+}
+
+void ChatService::on_regenerate(const std::shared_ptr<Subscriber>& peer, const std::string& user,
+                                const Regenerate& m) {
+  if (!presence_.contains(m.room, peer.get())) {
+    peer->deliver(error_frame(codes::not_joined, "join the room first", m.room));
+    return;
+  }
+  if (m.options) {
+    if (auto v = check_options(*m.options, "regenerate"); !v) {
+      peer->deliver(error_frame(v.code, v.reason, m.room));
+      return;
+    }
+  }
+  history_.post(
+      {[this, peer, m, user](history::HistoryStore& store) -> HistoryWorker::Continuation {
+         auto refuse = [peer, room = m.room](std::string why) -> HistoryWorker::Continuation {
+           return [peer, f = error_frame(codes::invalid_target, std::move(why), room)] {
+             peer->deliver(f);
+           };
+         };
+         if (!store.member_role(m.room, user)) {
+           return [peer, f = error_frame(codes::not_joined, "you are not a member of this room",
+                                         m.room)] { peer->deliver(f); };
+         }
+         const auto reply = store.at(m.room, m.seq);
+         if (!reply || reply->kind != MessageKind::assistant)
+           return refuse("regenerate.seq: " + std::to_string(m.seq) + " is not a reply of the assistant");
+         if (reply->status == MessageStatus::streaming)
+           return refuse("regenerate.seq: the reply is still being written; stop it first");
+         const auto prompt = reply->ref != 0 ? store.at(m.room, reply->ref) : std::nullopt;
+         if (!prompt) return refuse("regenerate.seq: the message this reply answered is gone");
+         return [this, prompt = *prompt, options = m.options.value_or(GenerationOptions{})] {
+           assistant_.respond(prompt, options);
+         };
+       },
+       [peer, room = m.room](const std::string&) {
+         peer->deliver(error_frame(codes::internal, "could not read the room's history", room));
+       }});
+}
+
 void ChatService::on_voice(const std::shared_ptr<Subscriber>& peer, const std::string& user,
                            const Message& msg) {
   const std::string room = std::visit(
@@ -509,20 +567,15 @@ void ChatService::post_message(const std::string& user, const Send& m,
     return done(Error{v.code, v.reason, m.client_id, 0});
   }
   if (m.options) {
-    if (auto v = validation::check_options(*m.options); !v) {
-      return done(Error{v.code, v.reason, m.client_id, 0});
-    }
-    if (!m.options->model.empty() && m.options->model != BuiltinAssistant::kModel) {
-      return done(Error{codes::bad_field,
-                        std::string("send.options.model: this server's assistant is ") +
-                            BuiltinAssistant::kModel,
-                        m.client_id, 0});
-    }
+    if (auto v = check_options(*m.options, "send"); !v) return done(Error{v.code, v.reason, m.client_id, 0});
+  }
+  if (m.edits != 0 && as_service) {
+    return done(Error{codes::invalid_target, "send.edits: services do not edit", m.client_id, 0});
   }
   history::NewMessage row{m.room, user, as_service ? MessageKind::system : MessageKind::user,
                           m.text, m.client_id, "", MessageStatus::complete, now_ms(), 0, ""};
   history_.post(
-      {[this, done, row, as_service, options = m.options.value_or(GenerationOptions{})](
+      {[this, done, row, as_service, edits = m.edits, options = m.options.value_or(GenerationOptions{})](
            history::HistoryStore& store) -> HistoryWorker::Continuation {
          // Membership is checked where it is kept, on every send: someone removed from a
          // room (or who left it) cannot post to it through a connection that joined earlier.
@@ -537,7 +590,23 @@ void ChatService::post_message(const std::string& user, const Send& m,
              done(Error{codes::not_joined, "you are not a member of this room", id, 0});
            };
          }
-         auto result = store.append(row);
+         auto stored_row = row;
+         if (edits != 0) {
+           // An edit is a new version of the sender's own message: it points at the first
+           // version, so every version of a message shares one ref.
+           const auto target = store.at(row.room, edits);
+           if (!target || target->kind != MessageKind::user ||
+               !same_name_ignoring_case(target->author, row.author)) {
+             return [done, id = row.client_id, edits] {
+               done(Error{codes::invalid_target,
+                          "send.edits: seq " + std::to_string(edits) +
+                              " is not a message of yours in this room",
+                          id, 0});
+             };
+           }
+           stored_row.ref = target->ref != 0 ? target->ref : target->seq;
+         }
+         auto result = store.append(stored_row);
          // The assistant answers people, not services' status lines.
          const bool answer = !as_service && wants_assistant(info->assistant, row.text);
          return [this, done, answer, options, result = std::move(result)] {

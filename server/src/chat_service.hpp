@@ -12,14 +12,17 @@
 #include "assistant_runner.hpp"
 #include "conversation_states.hpp"
 #include "fanout.hpp"
+#include "frames.hpp"
 #include "history_worker.hpp"
 #include "live_generations.hpp"
 #include "parley/protocol.hpp"
+#include "parley/validation.hpp"
 #include "peer_state.hpp"
 #include "account_names.hpp"
 #include "presence_registry.hpp"
 #include "room_service.hpp"
 #include "token_service.hpp"
+#include "upload_service.hpp"
 #include "user_directory.hpp"
 #include "server_config.hpp"
 
@@ -69,6 +72,12 @@ class ChatService {
   void on_unsubscribe(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                       const protocol::Unsubscribe& m);
   void on_stop(const std::shared_ptr<Subscriber>& peer, const protocol::StopGeneration& m);
+  void on_regenerate(const std::shared_ptr<Subscriber>& peer, const std::string& user,
+                     const protocol::Regenerate& m);
+  // The options' bounds (validation.hpp) and a model this server's assistant serves;
+  // `where` names the message in the reason ("send", "regenerate").
+  validation::Verdict check_options(const protocol::GenerationOptions& options,
+                                    const char* where) const;
   // The voice front-end's frames: a state change, transcript progress, speech events.
   void on_voice(const std::shared_ptr<Subscriber>& peer, const std::string& user,
                 const protocol::Message& m);
@@ -94,12 +103,10 @@ class ChatService {
   ConversationStates states_;
   const TokenService& tokens_;
   const AccountNames& accounts_;
+  UploadService uploads_;
 };
 
 // Whether the assistant answers `text` in a room with this setting.
 bool wants_assistant(protocol::AssistantMode mode, std::string_view text);
-
-// Encodes an error frame for one recipient.
-Frame error_frame(const char* code, std::string message, std::string ref = {});
 
 }  // namespace parley::server

@@ -6,6 +6,7 @@
 #include "parley/codec.hpp"
 #include "parley/error_codes.hpp"
 #include "parley/validation.hpp"
+#include "frames.hpp"
 #include "room_access.hpp"
 
 namespace parley::server {
@@ -17,10 +18,8 @@ using history::RoomInfo;
 
 namespace {
 
-Frame frame_of(const Message& m) { return std::make_shared<const std::string>(encode(m)); }
-
 Frame error_of(const char* code, std::string message, std::string ref) {
-  return frame_of(Error{code, std::move(message), std::move(ref), 0});
+  return error_frame(code, std::move(message), std::move(ref));
 }
 
 // Outsiders of a private or group room learn nothing about it, not even that it exists

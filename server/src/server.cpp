@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <iostream>
+#include <optional>
 
 #include "log.hpp"
 #include "parley/history/sqlite_history_store.hpp"
@@ -39,6 +40,48 @@ std::string token_secret(const std::string& env) {
   return TokenService::random_secret();
 }
 
+// With --assistant openai: where the provider is and how to reach it. The key is read
+// from the environment variable named by --openai-key-env (unset: no key).
+std::optional<OpenAiConfig> provider_config(const ServerConfig& config) {
+  if (config.assistant != "openai") return std::nullopt;
+  OpenAiConfig p;
+  p.base_url = config.openai_base_url;
+  p.model = config.openai_model;
+  if (const char* key = std::getenv(config.openai_key_env.c_str()); key != nullptr) p.api_key = key;
+  p.ca_file = config.openai_ca_file;
+  p.idle_timeout = std::chrono::milliseconds(config.openai_timeout_ms);
+  return p;
+}
+
+std::unique_ptr<AssistantRunner> make_assistant(net::io_context& ioc, HistoryWorker& history,
+                                                Fanout& fanout, LiveGenerations& live,
+                                                const ServerConfig& config) {
+  auto provider = provider_config(config);
+  try {
+    auto runner = std::make_unique<AssistantRunner>(ioc, history, fanout, live,
+                                                    config.assistant_delay_ms,
+                                                    config.checkpoint_ms, provider);
+    if (provider) {
+      log_line("assistant: model " + provider->model + " at " + provider->base_url +
+               (provider->api_key.empty() ? " (no API key in " + config.openai_key_env + ")" : ""));
+    }
+    return runner;
+  } catch (const std::exception& e) {
+    if (!provider) throw;
+    // A bad --openai-base-url or --openai-ca-file stops the server here, not at the
+    // first question.
+    std::string what = "cannot use the assistant provider (--openai-base-url ";
+    what += config.openai_base_url;
+    if (!config.openai_ca_file.empty()) {
+      what += ", --openai-ca-file ";
+      what += config.openai_ca_file;
+    }
+    what += "): ";
+    what += e.what();
+    throw std::runtime_error(what);
+  }
+}
+
 }  // namespace
 
 Server::Server(ServerConfig config)
@@ -48,9 +91,7 @@ Server::Server(ServerConfig config)
     account_names_.add_all(store->account_names());
     history_ = std::make_unique<HistoryWorker>(std::move(store));
   }
-  assistant_ = std::make_unique<AssistantRunner>(ioc_, *history_, fanout_, live_,
-                                                 config_.assistant_delay_ms,
-                                                 config_.checkpoint_ms);
+  assistant_ = make_assistant(ioc_, *history_, fanout_, live_, config_);
   rooms_ = std::make_unique<RoomService>(*history_, fanout_, users_, presence_,
                                          config_.max_rooms_per_user, config_.max_room_bytes);
   tokens_ = std::make_unique<TokenService>(token_secret(config_.jwt_secret_env), "parley");

@@ -47,6 +47,20 @@ constexpr const char* kUsage =
     "  --jwt-secret-env NAME     environment variable holding the token secret, at\n"
     "                            least 32 bytes (default PARLEY_JWT_SECRET; unset: a\n"
     "                            random secret, so tokens end with the process)\n"
+    "  --files-dir DIR           where uploaded files are kept, by content hash\n"
+    "                            (default: a folder 'files' next to the database)\n"
+    "  --max-upload-bytes N      largest upload (default 52428800, 50 MB)\n"
+    "  --clamd-socket PATH       scan every finished upload with ClamAV's daemon on\n"
+    "                            this Unix socket before anyone can use it (default: no scan)\n"
+    "  --assistant builtin|openai  who answers: the built-in assistant (default; no\n"
+    "                            network) or an OpenAI-compatible server\n"
+    "  --openai-base-url URL     its API base, e.g. http://127.0.0.1:11434/v1 (Ollama),\n"
+    "                            http://127.0.0.1:8080/v1 (llama.cpp), https://api.openai.com/v1\n"
+    "  --openai-model NAME       the model to ask (a request's options.model overrides it)\n"
+    "  --openai-key-env NAME     environment variable holding the API key (default\n"
+    "                            OPENAI_API_KEY; unset or empty: no Authorization header)\n"
+    "  --openai-ca-file PATH     extra CA certificates (PEM) to trust for https\n"
+    "  --openai-timeout-ms N     longest silence in a streamed answer (default 60000)\n"
     "  --help                    show this text\n"
     "\n"
     "On start it prints 'parley-server listening on http://HOST:PORT/'.\n"
@@ -128,10 +142,25 @@ ParseOutcome parse_command_line(int argc, char** argv) {
       ok = parse_number<std::size_t>(value, c.max_room_bytes, 1, validation::kMaxRoomBytes);
     else if (arg == "--max-message-bytes")
       ok = parse_number<std::size_t>(value, c.max_message_bytes, 1024, c.hard_frame_bytes);
+    else if (arg == "--files-dir") c.files_dir = value;
+    else if (arg == "--max-upload-bytes")
+      ok = parse_number<std::uint64_t>(value, c.max_upload_bytes, 1, 1ull << 40);
+    else if (arg == "--clamd-socket") c.clamd_socket = value;
+    else if (arg == "--assistant") {
+      c.assistant = value;
+      ok = value == "builtin" || value == "openai";
+    } else if (arg == "--openai-base-url") c.openai_base_url = value;
+    else if (arg == "--openai-model") c.openai_model = value;
+    else if (arg == "--openai-key-env") c.openai_key_env = value;
+    else if (arg == "--openai-ca-file") c.openai_ca_file = value;
+    else if (arg == "--openai-timeout-ms")
+      ok = parse_number<unsigned>(value, c.openai_timeout_ms, 100, 3600000);
     else
       return bad("unknown option " + std::string(arg));
     if (!ok) return bad("bad value for " + std::string(arg) + ": " + std::string(value));
   }
+  if (c.assistant == "openai" && (c.openai_base_url.empty() || c.openai_model.empty()))
+    return bad("--assistant openai needs --openai-base-url and --openai-model");
   return {c, 0};
 }
 

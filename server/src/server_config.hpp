@@ -39,6 +39,19 @@ struct ServerConfig {
   bool require_token = false;     // hello must carry a token
   bool dev_login = true;          // POST /api/v1/token issues a token for a bare name
   bool open_registration = true;  // POST /api/v1/accounts creates accounts
+  // Uploads and documents. Files go under files_dir by content hash; unfinished uploads
+  // under files_dir/incoming. "" = next to the database, in a folder named "files".
+  std::string files_dir;
+  std::uint64_t max_upload_bytes = 50ull * 1024 * 1024;
+  std::uint32_t upload_chunk_bytes = 32 * 1024;  // raw bytes per chunk (base64 is 4/3 of it)
+  std::string clamd_socket;  // scan every finished upload through clamd here ("" = no scan)
+  // The assistant: "builtin" (no network) or "openai" (an OpenAI-compatible server).
+  std::string assistant = "builtin";
+  std::string openai_base_url;   // e.g. http://127.0.0.1:11434/v1
+  std::string openai_model;
+  std::string openai_key_env = "OPENAI_API_KEY";  // the key is read from this variable
+  std::string openai_ca_file;    // extra CA certificates for https
+  unsigned openai_timeout_ms = 60000;  // longest silence within a streamed answer
 };
 
 // Parses argv. On --help or a bad option, prints to stdout/stderr and returns the exit

@@ -52,7 +52,7 @@ validation::Verdict Session::start(std::string_view name, std::string token) {
   return v;
 }
 
-validation::Verdict Session::send(std::string_view text, std::int64_t now_ms) {
+validation::Verdict Session::send(std::string_view text, std::int64_t now_ms, std::uint64_t edits) {
   validation::Verdict v = validation::check_text(text, max_text_bytes_);
   if (!v) return v;
   if (phase_ == Phase::signed_out) {
@@ -67,6 +67,7 @@ validation::Verdict Session::send(std::string_view text, std::int64_t now_ms) {
   e.delivery = Delivery::sending;
   e.client_id = next_id_();
   e.ts_ms = now_ms;
+  e.ref = edits;
   if (phase_ == Phase::live) write_send(e);
   transcript_.add_pending(std::move(e));
   changed();
@@ -89,6 +90,11 @@ validation::Verdict Session::switch_room(std::string_view room) {
   if (!transcript_.unacknowledged().empty()) {
     v.code = codes::forbidden;
     v.reason = "messages are still being sent in this room";
+    return v;
+  }
+  if (documents_.busy()) {
+    v.code = codes::forbidden;
+    v.reason = "files are still being uploaded to this room";
     return v;
   }
   show_room(std::string(room));
@@ -151,6 +157,46 @@ void Session::stop_generation(std::string_view gen_id) {
   write(protocol::StopGeneration{options_.room, std::string(gen_id)});
 }
 
+validation::Verdict Session::upload(std::string_view file_name, std::string_view media_type,
+                                    std::string bytes) {
+  if (phase_ == Phase::signed_out) {
+    validation::Verdict v;
+    v.code = codes::not_joined;
+    v.reason = "sign in first";
+    return v;
+  }
+  validation::Verdict v = documents_.add_upload(options_.room, next_id_(), std::string(file_name),
+                                                std::string(media_type), std::move(bytes));
+  if (v && phase_ == Phase::live) documents_.start_uploads(writer());
+  changed();
+  return v;
+}
+
+void Session::delete_document(std::uint64_t id) {
+  write(protocol::DeleteDocument{options_.room, id});
+}
+
+RoomDocuments::Writer Session::writer() {
+  return [this](const protocol::Message& m) { write(m); };
+}
+
+bool Session::documents_frame_elsewhere(const protocol::Message& m) const {
+  // Document frames of a room no longer on screen (in flight when it was switched).
+  if (auto* u = std::get_if<protocol::DocumentUpdate>(&m)) return u->document.room != options_.room;
+  if (auto* l = std::get_if<protocol::DocumentList>(&m)) return l->room != options_.room;
+  if (auto* d = std::get_if<protocol::DocumentDeleted>(&m)) return d->room != options_.room;
+  return false;
+}
+
+void Session::regenerate(std::uint64_t seq) {
+  write(protocol::Regenerate{options_.room, seq, std::nullopt});
+}
+
+void Session::show_version(std::uint64_t seq, int step) {
+  transcript_.show_version(seq, step);
+  changed();
+}
+
 void Session::load_older(std::uint32_t limit) {
   if (phase_ != Phase::live || older_pending_ || !has_older()) return;
   older_pending_ = true;
@@ -175,6 +221,7 @@ void Session::show_room(const std::string& room) {
   }
   options_.room = room;
   transcript_.clear();
+  documents_.clear();
   floor_ = 0;
   older_pending_ = false;
   conversation_state_ = "idle";
@@ -289,7 +336,7 @@ SavedSession Session::saved() const {
   if (!epoch_.empty()) out.positions.push_back({options_.room, epoch_, position_});
   for (const SavedPosition& p : other_positions_) out.positions.push_back(p);
   for (const Entry* e : transcript_.unacknowledged())
-    out.outbox.push_back({options_.room, e->client_id, e->text, e->ts_ms});
+    out.outbox.push_back({options_.room, e->client_id, e->text, e->ts_ms, e->ref});
   return out;
 }
 
@@ -315,6 +362,7 @@ bool Session::restore(const SavedSession& saved) {
     e.delivery = Delivery::sending;
     e.client_id = o.client_id;
     e.ts_ms = o.ts_ms;
+    e.ref = o.edits;
     transcript_.add_pending(std::move(e));
   }
   phase_ = Phase::waiting;
@@ -349,6 +397,10 @@ void Session::on_frame(std::int64_t now_ms, std::string_view text) {
 }
 
 void Session::handle(std::int64_t now_ms, protocol::Message&& m) {
+  if (!documents_frame_elsewhere(m) && documents_.handle(m, writer())) {
+    changed();
+    return;
+  }
   if (auto* w = std::get_if<protocol::Welcome>(&m)) {
     if (phase_ == Phase::handshaking) on_welcome(*w);
   } else if (auto* j = std::get_if<protocol::Joined>(&m)) {
@@ -462,10 +514,14 @@ void Session::on_joined(std::int64_t now_ms, const protocol::Joined& j) {
   }
   // The server de-duplicates by client_id, so resending what it may already hold is safe.
   for (const Entry* e : transcript_.unacknowledged()) write_send(*e);
+  // The room's documents, and uploads going on from where the server has them.
+  write(protocol::ListDocuments{options_.room});
+  documents_.on_live(writer());
 }
 
 void Session::on_error(std::int64_t now_ms, const protocol::Error& e) {
   last_error_ = e;
+  if (documents_.on_error(e)) changed();
   if (e.ref == options_.room) older_pending_ = false;  // a refused fetch_history among others
   if (e.code == codes::not_found && e.ref == options_.room && phase_ == Phase::joining &&
       options_.room != default_room_) {
@@ -595,7 +651,7 @@ void Session::write(const protocol::Message& m) {
 }
 
 void Session::write_send(const Entry& e) {
-  write(protocol::Send{options_.room, e.client_id, e.text});
+  write(protocol::Send{options_.room, e.client_id, e.text, std::nullopt, e.ref});
 }
 
 bool Session::socket_open() const {

@@ -78,19 +78,99 @@ void to_json(OrderedJson& j, const Join& m) {
   }
 }
 
+void put_options(OrderedJson& j, const std::optional<GenerationOptions>& options) {
+  if (!options) return;
+  OrderedJson o = OrderedJson::object();
+  if (!options->model.empty()) o["model"] = options->model;
+  if (options->temperature) o["temperature"] = *options->temperature;
+  if (options->max_tokens != 0) o["max_tokens"] = options->max_tokens;
+  if (!options->system_prompt.empty()) o["system_prompt"] = options->system_prompt;
+  if (options->history) o["history"] = *options->history;
+  j["options"] = std::move(o);
+}
+
 void to_json(OrderedJson& j, const Send& m) {
   j["room"] = m.room;
   j["client_id"] = m.client_id;
   j["text"] = m.text;
-  if (m.options) {
-    OrderedJson o = OrderedJson::object();
-    if (!m.options->model.empty()) o["model"] = m.options->model;
-    if (m.options->temperature) o["temperature"] = *m.options->temperature;
-    if (m.options->max_tokens != 0) o["max_tokens"] = m.options->max_tokens;
-    if (!m.options->system_prompt.empty()) o["system_prompt"] = m.options->system_prompt;
-    if (m.options->history) o["history"] = *m.options->history;
-    j["options"] = std::move(o);
-  }
+  put_options(j, m.options);
+  if (m.edits != 0) j["edits"] = m.edits;
+}
+
+void to_json(OrderedJson& j, const Document& m) {
+  j["id"] = m.id;
+  j["room"] = m.room;
+  j["name"] = m.name;
+  j["media_type"] = m.media_type;
+  j["kind"] = m.kind;
+  j["size"] = m.size;
+  j["sha256"] = m.sha256;
+  j["uploader"] = m.uploader;
+  j["ts_ms"] = m.ts_ms;
+  j["state"] = m.state;
+  j["progress"] = m.progress;
+  j["passages"] = m.passages;
+  if (!m.error.empty()) j["error"] = m.error;
+}
+
+OrderedJson object_of(const Document& m) {
+  OrderedJson j = OrderedJson::object();
+  to_json(j, m);
+  return j;
+}
+
+void to_json(OrderedJson& j, const UploadInit& m) {
+  j["room"] = m.room;
+  j["upload_id"] = m.upload_id;
+  j["file_name"] = m.file_name;
+  j["file_size"] = m.file_size;
+  j["media_type"] = m.media_type;
+}
+void to_json(OrderedJson& j, const UploadReady& m) {
+  j["upload_id"] = m.upload_id;
+  j["next_chunk"] = m.next_chunk;
+  j["chunk_bytes"] = m.chunk_bytes;
+  j["total_chunks"] = m.total_chunks;
+}
+void to_json(OrderedJson& j, const UploadChunk& m) {
+  j["upload_id"] = m.upload_id;
+  j["index"] = m.index;
+  j["data"] = m.data;
+}
+void to_json(OrderedJson& j, const UploadProgress& m) {
+  j["upload_id"] = m.upload_id;
+  j["next_chunk"] = m.next_chunk;
+  j["received_bytes"] = m.received_bytes;
+}
+void to_json(OrderedJson& j, const UploadFinish& m) {
+  j["upload_id"] = m.upload_id;
+  j["sha256"] = m.sha256;
+}
+void to_json(OrderedJson& j, const UploadDone& m) {
+  j["upload_id"] = m.upload_id;
+  j["document"] = object_of(m.document);
+}
+void to_json(OrderedJson& j, const ListDocuments& m) { j["room"] = m.room; }
+void to_json(OrderedJson& j, const DocumentList& m) {
+  j["room"] = m.room;
+  OrderedJson docs = OrderedJson::array();
+  for (const Document& d : m.documents) docs.push_back(object_of(d));
+  j["documents"] = std::move(docs);
+}
+void to_json(OrderedJson& j, const DocumentUpdate& m) { j["document"] = object_of(m.document); }
+void to_json(OrderedJson& j, const DeleteDocument& m) {
+  j["room"] = m.room;
+  j["document_id"] = m.document_id;
+}
+void to_json(OrderedJson& j, const DocumentDeleted& m) {
+  j["room"] = m.room;
+  j["document_id"] = m.document_id;
+}
+
+void to_json(OrderedJson& j, const Regenerate& m) {
+  j["room"] = m.room;
+  j["seq"] = m.seq;
+  put_options(j, m.options);
 }
 
 void to_json(OrderedJson& j, const Ping& m) { j["nonce"] = m.nonce; }
@@ -445,6 +525,7 @@ class Reader {
 
   bool read(const Json& v, Member& out, const std::string& path);
   bool read(const Json& v, RoomSummary& out, const std::string& path);
+  bool read(const Json& v, Document& out, const std::string& path);
 
   template <class T>
   bool read(const Json& v, std::vector<T>& out, const std::string& path) {
@@ -569,7 +650,63 @@ bool from_json(Object& o, Join& m) {
 
 bool from_json(Object& o, Send& m) {
   return o.required("room", m.room) && o.required("client_id", m.client_id) &&
-         o.required("text", m.text) && o.optional("options", m.options);
+         o.required("text", m.text) && o.optional("options", m.options) &&
+         o.optional("edits", m.edits);
+}
+
+bool from_json(Object& o, Document& m) {
+  return o.required("id", m.id) && o.required("room", m.room) && o.required("name", m.name) &&
+         o.required("media_type", m.media_type) && o.required("kind", m.kind) &&
+         o.required("size", m.size) && o.required("sha256", m.sha256) &&
+         o.required("uploader", m.uploader) && o.required("ts_ms", m.ts_ms) &&
+         o.required("state", m.state) && o.optional("progress", m.progress) &&
+         o.optional("passages", m.passages) && o.optional("error", m.error);
+}
+
+bool Reader::read(const Json& v, Document& out, const std::string& path) {
+  if (!v.is_object()) return fail(path, "expected object");
+  Object o(*this, v, path);
+  return from_json(o, out);
+}
+
+bool from_json(Object& o, UploadInit& m) {
+  return o.required("room", m.room) && o.required("upload_id", m.upload_id) &&
+         o.required("file_name", m.file_name) && o.required("file_size", m.file_size) &&
+         o.required("media_type", m.media_type);
+}
+bool from_json(Object& o, UploadReady& m) {
+  return o.required("upload_id", m.upload_id) && o.required("next_chunk", m.next_chunk) &&
+         o.required("chunk_bytes", m.chunk_bytes) && o.required("total_chunks", m.total_chunks);
+}
+bool from_json(Object& o, UploadChunk& m) {
+  return o.required("upload_id", m.upload_id) && o.required("index", m.index) &&
+         o.required("data", m.data);
+}
+bool from_json(Object& o, UploadProgress& m) {
+  return o.required("upload_id", m.upload_id) && o.required("next_chunk", m.next_chunk) &&
+         o.required("received_bytes", m.received_bytes);
+}
+bool from_json(Object& o, UploadFinish& m) {
+  return o.required("upload_id", m.upload_id) && o.required("sha256", m.sha256);
+}
+bool from_json(Object& o, UploadDone& m) {
+  return o.required("upload_id", m.upload_id) && o.required("document", m.document);
+}
+bool from_json(Object& o, ListDocuments& m) { return o.required("room", m.room); }
+bool from_json(Object& o, DocumentList& m) {
+  return o.required("room", m.room) && o.required("documents", m.documents);
+}
+bool from_json(Object& o, DocumentUpdate& m) { return o.required("document", m.document); }
+bool from_json(Object& o, DeleteDocument& m) {
+  return o.required("room", m.room) && o.required("document_id", m.document_id);
+}
+bool from_json(Object& o, DocumentDeleted& m) {
+  return o.required("room", m.room) && o.required("document_id", m.document_id);
+}
+
+bool from_json(Object& o, Regenerate& m) {
+  return o.required("room", m.room) && o.required("seq", m.seq) &&
+         o.optional("options", m.options);
 }
 
 bool Reader::read(const Json& v, GenerationOptions& out, const std::string& path) {
@@ -801,6 +938,18 @@ constexpr Decoder kDecoders[] = {
     {"fetch_history", &decode_body<FetchHistory>},
     {"history_page", &decode_body<HistoryPage>},
     {"stop", &decode_body<StopGeneration>},
+    {"regenerate", &decode_body<Regenerate>},
+    {"upload_init", &decode_body<UploadInit>},
+    {"upload_ready", &decode_body<UploadReady>},
+    {"upload_chunk", &decode_body<UploadChunk>},
+    {"upload_progress", &decode_body<UploadProgress>},
+    {"upload_finish", &decode_body<UploadFinish>},
+    {"upload_done", &decode_body<UploadDone>},
+    {"list_documents", &decode_body<ListDocuments>},
+    {"documents", &decode_body<DocumentList>},
+    {"document", &decode_body<DocumentUpdate>},
+    {"delete_document", &decode_body<DeleteDocument>},
+    {"document_deleted", &decode_body<DocumentDeleted>},
     {"state_change_request", &decode_body<StateChangeRequest>},
     {"state_update", &decode_body<StateUpdate>},
     {"transcript_update", &decode_body<TranscriptUpdate>},

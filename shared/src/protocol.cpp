@@ -42,6 +42,18 @@ struct TypeName {
   const char* operator()(const FetchHistory&) const { return "fetch_history"; }
   const char* operator()(const HistoryPage&) const { return "history_page"; }
   const char* operator()(const StopGeneration&) const { return "stop"; }
+  const char* operator()(const Regenerate&) const { return "regenerate"; }
+  const char* operator()(const UploadInit&) const { return "upload_init"; }
+  const char* operator()(const UploadReady&) const { return "upload_ready"; }
+  const char* operator()(const UploadChunk&) const { return "upload_chunk"; }
+  const char* operator()(const UploadProgress&) const { return "upload_progress"; }
+  const char* operator()(const UploadFinish&) const { return "upload_finish"; }
+  const char* operator()(const UploadDone&) const { return "upload_done"; }
+  const char* operator()(const ListDocuments&) const { return "list_documents"; }
+  const char* operator()(const DocumentList&) const { return "documents"; }
+  const char* operator()(const DocumentUpdate&) const { return "document"; }
+  const char* operator()(const DeleteDocument&) const { return "delete_document"; }
+  const char* operator()(const DocumentDeleted&) const { return "document_deleted"; }
   const char* operator()(const StateChangeRequest&) const { return "state_change_request"; }
   const char* operator()(const StateUpdate&) const { return "state_update"; }
   const char* operator()(const TranscriptUpdate&) const { return "transcript_update"; }

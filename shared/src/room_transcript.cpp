@@ -37,6 +37,20 @@ bool attach_step(Entry& reply, const protocol::ChatMessage& m) {
                              [](const StepNote& n, std::uint64_t seq) { return n.seq < seq; });
   if (at != reply.steps.end() && at->seq == m.seq) return false;  // held already
   reply.steps.insert(at, note_of(m));
+  const auto data = nlohmann::json::parse(m.data, nullptr, false);
+  if (data.is_object() && data.value("step", "") == "sources") {
+    if (auto list = data.find("sources"); list != data.end() && list->is_array()) {
+      for (const auto& s : *list) {
+        if (!s.is_object()) continue;
+        SourceNote n;
+        n.document = s.value("document", "");
+        n.location = s.value("location", "");
+        n.passage = s.value("passage", "");
+        if (auto score = s.find("score"); score != s.end() && score->is_number()) n.score = score->get<double>();
+        reply.sources.push_back(std::move(n));
+      }
+    }
+  }
   return true;
 }
 
@@ -174,10 +188,97 @@ void RoomTranscript::merge_event(const protocol::ChatMessage& m, std::string_vie
   e->client_id = m.client_id;
   e->gen_id = m.gen_id;
   e->ts_ms = m.ts_ms;
+  e->ref = m.ref;
   e->needs_refresh = false;
   if (own) {
     e->delivery = Delivery::sent;
     e->failure.clear();
+  }
+  file_version(*e);
+}
+
+namespace {
+
+// True when `seq` is new to the group.
+bool add_member(std::vector<std::uint64_t>& group, std::uint64_t seq) {
+  auto at = std::lower_bound(group.begin(), group.end(), seq);
+  if (at != group.end() && *at == seq) return false;
+  group.insert(at, seq);
+  return true;
+}
+
+}  // namespace
+
+void RoomTranscript::file_version(const Entry& e) {
+  if (e.pending()) return;
+  if (e.kind == protocol::MessageKind::user) {
+    const std::uint64_t root = e.ref != 0 ? e.ref : e.seq;
+    if (e.ref == 0 && !edit_groups_.contains(root)) return;  // not edited (yet)
+    auto& group = edit_groups_[root];
+    add_member(group, root);
+    // A new version (just sent, or just arrived) is the one to show.
+    if (add_member(group, e.seq) && e.seq == group.back()) chosen_edit_.erase(root);
+    apply_edit_group(root);
+  } else if (e.kind == protocol::MessageKind::assistant && e.ref != 0) {
+    auto& group = reply_groups_[e.ref];
+    if (add_member(group, e.seq) && e.seq == group.back()) chosen_reply_.erase(e.ref);
+    apply_reply_group(e.ref);
+  }
+}
+
+void RoomTranscript::set_version(Entry& e, bool hidden, std::uint32_t version,
+                                 std::uint32_t versions) {
+  if (e.hidden == hidden && e.version == version && e.versions == versions) return;
+  e.hidden = hidden;
+  e.version = version;
+  e.versions = versions;
+  touch(&e);
+}
+
+void RoomTranscript::apply_edit_group(std::uint64_t root) {
+  const auto& group = edit_groups_.at(root);
+  const auto chosen = chosen_edit_.find(root);
+  const std::uint64_t shown = chosen != chosen_edit_.end() ? chosen->second : group.back();
+  const auto count = static_cast<std::uint32_t>(group.size());
+  for (std::uint32_t i = 0; i < count; ++i) {
+    if (Entry* e = find_seq_mut(group[i])) set_version(*e, group[i] != shown, i + 1, count);
+    if (reply_groups_.contains(group[i])) apply_reply_group(group[i]);
+  }
+}
+
+void RoomTranscript::apply_reply_group(std::uint64_t prompt) {
+  const auto& group = reply_groups_.at(prompt);
+  const auto chosen = chosen_reply_.find(prompt);
+  const std::uint64_t shown = chosen != chosen_reply_.end() ? chosen->second : group.back();
+  const Entry* asked = find_seq_mut(prompt);
+  const bool prompt_hidden = asked != nullptr && asked->hidden;
+  const auto count = static_cast<std::uint32_t>(group.size());
+  for (std::uint32_t i = 0; i < count; ++i) {
+    Entry* e = find_seq_mut(group[i]);
+    if (e == nullptr) continue;
+    set_version(*e, prompt_hidden || group[i] != shown, count > 1 ? i + 1 : 0,
+                count > 1 ? count : 0);
+  }
+}
+
+void RoomTranscript::show_version(std::uint64_t seq, int step) {
+  const Entry* e = find_seq_mut(seq);
+  if (e == nullptr || step == 0) return;
+  const bool reply = e->kind == protocol::MessageKind::assistant;
+  const std::uint64_t key = reply ? e->ref : (e->ref != 0 ? e->ref : e->seq);
+  auto& groups = reply ? reply_groups_ : edit_groups_;
+  const auto g = groups.find(key);
+  if (g == groups.end() || g->second.size() < 2) return;
+  const auto& members = g->second;
+  const auto at = static_cast<long>(std::lower_bound(members.begin(), members.end(), seq) -
+                                    members.begin());
+  const long next = std::clamp(at + (step < 0 ? -1L : 1L), 0L, static_cast<long>(members.size()) - 1);
+  ++revision_;
+  (reply ? chosen_reply_ : chosen_edit_)[key] = members[static_cast<std::size_t>(next)];
+  if (reply) {
+    apply_reply_group(key);
+  } else {
+    apply_edit_group(key);
   }
 }
 
@@ -224,7 +325,12 @@ void RoomTranscript::merge_older(const std::vector<protocol::ChatMessage>& page,
     e.client_id = m.client_id;
     e.gen_id = m.gen_id;
     e.ts_ms = m.ts_ms;
+    e.ref = m.ref;
     fresh.push_back(std::move(e));
+  }
+  std::vector<std::uint64_t> versioned;  // filed once they are in place
+  for (const Entry& e : fresh) {
+    if (e.ref != 0 || edit_groups_.contains(e.seq)) versioned.push_back(e.seq);
   }
   if (!fresh.empty()) {
     auto at = std::partition_point(entries_.begin(), entries_.end(),
@@ -244,6 +350,9 @@ void RoomTranscript::merge_older(const std::vector<protocol::ChatMessage>& page,
       // Interleaved with what is held (unusual): one at a time.
       for (Entry& e : fresh) touch(&insert_stored(std::move(e)));
     }
+  }
+  for (std::uint64_t seq : versioned) {
+    if (const Entry* e = find_seq_mut(seq)) file_version(*e);
   }
   for (const auto* m : held) merge_event(*m, self);
 }
@@ -274,7 +383,15 @@ void RoomTranscript::acknowledge(std::string_view client_id, std::uint64_t seq) 
   moved.seq = seq;
   moved.delivery = Delivery::sent;
   moved.failure.clear();
-  touch(&insert_stored(std::move(moved)));
+  Entry& stored = insert_stored(std::move(moved));
+  touch(&stored);
+  // An edit's ref names the version it was made from until the server's copy (which
+  // names the first version) arrives; file it under the first version now.
+  if (stored.ref != 0) {
+    if (const Entry* from = find_seq_mut(stored.ref); from != nullptr && from->ref != 0)
+      stored.ref = from->ref;
+    file_version(stored);
+  }
 }
 
 void RoomTranscript::fail(std::string_view client_id, std::string reason) {
@@ -299,6 +416,10 @@ void RoomTranscript::stream_started(const protocol::StreamStarted& s) {
   if (Entry* e = find_seq_mut(s.seq)) {
     if (e->gen_id.empty()) e->gen_id = s.gen_id;
     touch(e);
+    if (e->ref == 0 && s.reply_to != 0) {
+      e->ref = s.reply_to;
+      file_version(*e);
+    }
     return;
   }
   Entry e;
@@ -308,7 +429,10 @@ void RoomTranscript::stream_started(const protocol::StreamStarted& s) {
   e.status = protocol::MessageStatus::streaming;
   e.gen_id = s.gen_id;
   e.ts_ms = s.ts_ms;
-  touch(&insert_stored(std::move(e)));
+  e.ref = s.reply_to;
+  Entry& stored = insert_stored(std::move(e));
+  touch(&stored);
+  file_version(stored);
 }
 
 void RoomTranscript::stream_delta(const protocol::StreamDelta& d) {
@@ -356,12 +480,20 @@ void RoomTranscript::complete(const protocol::StreamCompleted& c) {
 void RoomTranscript::clear() {
   ++revision_;
   entries_.clear();
+  edit_groups_.clear();
+  reply_groups_.clear();
+  chosen_edit_.clear();
+  chosen_reply_.clear();
   changes_.reset(revision_);
 }
 
 void RoomTranscript::clear_stored() {
   ++revision_;
   std::erase_if(entries_, [](const Entry& e) { return !e.pending(); });
+  edit_groups_.clear();
+  reply_groups_.clear();
+  chosen_edit_.clear();
+  chosen_reply_.clear();
   changes_.reset(revision_);
 }
 

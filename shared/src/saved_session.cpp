@@ -68,8 +68,9 @@ std::string encode_saved(const SavedSession& s) {
   j["positions"] = std::move(positions);
   Json outbox = Json::array();
   for (const SavedSend& o : s.outbox) {
-    outbox.push_back(
-        {{"room", o.room}, {"client_id", o.client_id}, {"text", o.text}, {"ts_ms", o.ts_ms}});
+    Json item = {{"room", o.room}, {"client_id", o.client_id}, {"text", o.text}, {"ts_ms", o.ts_ms}};
+    if (o.edits != 0) item["edits"] = o.edits;
+    outbox.push_back(std::move(item));
   }
   j["outbox"] = std::move(outbox);
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -104,7 +105,8 @@ std::optional<SavedSession> decode_saved(std::string_view json) {
     if (!o.is_object() || !get(o, "room", send.room) || !get(o, "client_id", send.client_id) ||
         !get(o, "text", send.text) || !get(o, "ts_ms", send.ts_ms) ||
         !validation::check_room(send.room) || !validation::check_client_id(send.client_id) ||
-        !validation::check_text(send.text)) {
+        !validation::check_text(send.text) ||
+        (o.contains("edits") && !get(o, "edits", send.edits))) {
       return std::nullopt;
     }
     s.outbox.push_back(std::move(send));

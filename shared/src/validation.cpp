@@ -176,6 +176,26 @@ Verdict check_client_id(std::string_view id) {
   return {};
 }
 
+Verdict check_file_name(std::string_view name) {
+  const char* code = error_codes::invalid_file_name;
+  if (name.empty()) return refuse(code, "file_name is empty");
+  if (name.size() > kMaxFileNameBytes) {
+    return refuse(code, "file_name is longer than " + std::to_string(kMaxFileNameBytes) + " bytes");
+  }
+  if (!is_valid_utf8(name)) return refuse(code, "file_name is not valid UTF-8");
+  for (char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) return refuse(code, "file_name holds a control character");
+    if (c == '/' || c == '\\') return refuse(code, "file_name must be a name, not a path");
+    if (c == ':') return refuse(code, "file_name may not hold ':'");
+  }
+  if (name.front() == '.') return refuse(code, "file_name may not start with '.'");
+  if (name.front() == ' ' || name.back() == ' ') {
+    return refuse(code, "file_name may not start or end with a space");
+  }
+  return {};
+}
+
 bool same_name(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {

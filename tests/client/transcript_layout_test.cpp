@@ -236,3 +236,34 @@ TEST(RoomTranscriptOlder, APageKeepsItsEndEventsAndSkipsWhatIsHeld) {
 
 }  // namespace
 }  // namespace parley::client
+
+namespace parley::client {
+namespace {
+
+// Another version shown: the hidden one has no rows, and switching back brings them.
+TEST(TranscriptLayoutVersions, HiddenVersionsHaveNoRows) {
+  RoomTranscript t;
+  t.merge(testing::chat(1, "ann", "question"), "ann");
+  auto first = testing::chat(2, "Parley", "first answer");
+  first.kind = protocol::MessageKind::assistant;
+  first.ref = 1;
+  t.merge(first, "ann");
+  TranscriptLayout l;
+  l.update(t, 40, 1, kMono);
+  EXPECT_EQ(l.row_count(), 6u);
+  auto second = first;
+  second.seq = 3;
+  second.text = "second answer";
+  t.merge(second, "ann");
+  l.update(t, 40, 1, kMono);
+  EXPECT_EQ(l.row_count(), 6u) << "one answer shows at a time";
+  EXPECT_TRUE(same_rows(all_rows(l), fresh_rows(t, 40)));
+  EXPECT_EQ(l.row(3).entry, 2u) << "the rows after the question are the second answer's";
+  t.show_version(3, -1);
+  l.update(t, 40, 1, kMono);
+  EXPECT_EQ(l.row(3).entry, 1u);
+  EXPECT_TRUE(same_rows(all_rows(l), fresh_rows(t, 40)));
+}
+
+}  // namespace
+}  // namespace parley::client

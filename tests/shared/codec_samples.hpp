@@ -19,6 +19,13 @@ inline void PrintTo(const Message& m, std::ostream* os) { *os << encode(m); }
 
 namespace parley::protocol::samples {
 
+inline Document sample_document() {
+  return Document{.id = 7, .room = "lobby", .name = "notes.md", .media_type = "text/markdown",
+                  .kind = "markdown", .size = 1234, .sha256 = std::string(64, 'f'),
+                  .uploader = "Zoë", .ts_ms = 1'700'000'000'999, .state = "failed",
+                  .progress = 40, .passages = 0, .error = "bad_document: not UTF-8"};
+}
+
 inline ChatMessage user_message() {
   return ChatMessage{.room = "lobby",
                      .seq = 41,
@@ -197,6 +204,24 @@ inline std::vector<Message> all() {
       Unsubscribe{.room = "lobby"},
       Unsubscribed{.room = "lobby"},
       StopGeneration{.room = "lobby", .gen_id = "g-12"},
+      Regenerate{.room = "lobby", .seq = 42},
+      UploadInit{.room = "lobby", .upload_id = "u-1", .file_name = "Übersicht 2026.pdf",
+                 .file_size = 1'048'577, .media_type = "application/pdf"},
+      UploadReady{.upload_id = "u-1", .next_chunk = 3, .chunk_bytes = 32768, .total_chunks = 33},
+      UploadChunk{.upload_id = "u-1", .index = 3, .data = "aGVsbG8="},
+      UploadProgress{.upload_id = "u-1", .next_chunk = 4, .received_bytes = 131072},
+      UploadFinish{.upload_id = "u-1", .sha256 = std::string(64, 'a')},
+      UploadDone{.upload_id = "u-1", .document = sample_document()},
+      ListDocuments{.room = "lobby"},
+      DocumentList{.room = "lobby", .documents = {sample_document(), Document{}}},
+      DocumentUpdate{.document = sample_document()},
+      DeleteDocument{.room = "lobby", .document_id = 7},
+      DocumentDeleted{.room = "lobby", .document_id = 7},
+      Regenerate{.room = "lobby",
+                 .seq = 42,
+                 .options = GenerationOptions{.model = "", .temperature = 1.5, .max_tokens = 20,
+                                              .system_prompt = "", .history = 0}},
+      Send{.room = "lobby", .client_id = "c-9", .text = "fixed", .options = std::nullopt, .edits = 41},
       StateChangeRequest{.room = "lobby", .state = "listening", .reason = "user_started_speaking"},
       StateUpdate{.room = "lobby",
                   .state = "listening",

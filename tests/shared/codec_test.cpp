@@ -57,7 +57,11 @@ TEST(TypeName, EveryAlternativeHasItsOwnTag) {
                                          "mark", "present", "presence", "receipt", "auth",
                                          "authed", "unsubscribe", "unsubscribed", "fetch_history",
                                          "history_page", "stop", "state_change_request",
-                                         "state_update", "transcript_update", "speech_event"}));
+                                         "state_update", "transcript_update", "speech_event",
+                                         "regenerate", "upload_init", "upload_ready",
+                                         "upload_chunk", "upload_progress", "upload_finish",
+                                         "upload_done", "list_documents", "documents", "document",
+                                         "delete_document", "document_deleted"}));
   EXPECT_EQ(tags.size(), std::variant_size_v<Message>) << "a sample of every alternative";
 }
 

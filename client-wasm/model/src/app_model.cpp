@@ -49,15 +49,34 @@ void AppModel::apply(const Intents& intents) {
     if (v) {
       new_room_draft_.clear();
       message_draft_.clear();
+      editing_seq_ = 0;
     }
   }
   if (intents.switch_room) {
     validation::Verdict v = session_.switch_room(*intents.switch_room);
     refusal_ = v ? std::string() : v.reason;
-    if (v) message_draft_.clear();
+    if (v) {
+      message_draft_.clear();
+      editing_seq_ = 0;
+    }
   }
   if (intents.leave_room) session_.leave_room();
   if (intents.stop_generation) session_.stop_generation(*intents.stop_generation);
+  if (intents.regenerate) session_.regenerate(*intents.regenerate);
+  if (intents.show_version) session_.show_version(intents.show_version->first, intents.show_version->second);
+  if (intents.edit_message) {
+    // The message's text goes into the field; Send then sends it as a new version.
+    if (const Entry* e = session_.transcript().find_seq(*intents.edit_message)) {
+      editing_seq_ = e->seq;
+      message_draft_ = e->text;
+      refusal_.clear();
+    }
+  }
+  if (intents.delete_document) session_.delete_document(*intents.delete_document);
+  if (intents.cancel_edit) {
+    editing_seq_ = 0;
+    message_draft_.clear();
+  }
   if (intents.load_older) session_.load_older(validation::kMaxHistoryLimit);
   if (intents.invite_draft) invite_draft_ = *intents.invite_draft;
   if (intents.invite_role) invite_role_ = *intents.invite_role;
@@ -95,15 +114,22 @@ void AppModel::apply(const Intents& intents) {
     }
   }
   if (intents.send && session_.signed_in()) {
-    validation::Verdict v = session_.send(message_draft_, now_ms_);
+    validation::Verdict v = session_.send(message_draft_, now_ms_, editing_seq_);
     if (v) {
       message_draft_.clear();
+      editing_seq_ = 0;
       refusal_.clear();
       session_.set_typing(false, now_ms_);
     } else {
       refusal_ = v.reason;
     }
   }
+}
+
+void AppModel::file_chosen(const std::string& name, const std::string& media_type,
+                           std::string bytes) {
+  const validation::Verdict v = session_.upload(name, media_type, std::move(bytes));
+  refusal_ = v ? std::string() : v.reason;
 }
 
 std::optional<LoginRequest> AppModel::take_login_request() {

@@ -88,6 +88,7 @@ std::string snapshot_json(const AppModel& model) {
   out += ",\"refusal\":" + json_quote(model.refusal());
   out += ",\"name_draft\":" + json_quote(model.name_draft());
   out += ",\"draft\":" + json_quote(model.message_draft());
+  out += ",\"editing_seq\":" + std::to_string(model.editing_seq());
   out += ",\"error\":";
   if (const auto& e = s.last_error()) {
     out += "{\"code\":" + json_quote(e->code) + ",\"message\":" + json_quote(e->message) +
@@ -112,13 +113,43 @@ std::string snapshot_json(const AppModel& model) {
     out += ",\"failure\":" + json_quote(e.failure);
     out += ",\"badge\":" + json_quote(view.badge_text);
     out += ",\"gen_id\":" + json_quote(e.gen_id);
+    out += ",\"ref\":" + std::to_string(e.ref);
+    out += std::string(",\"hidden\":") + (e.hidden ? "true" : "false");
+    out += ",\"version\":" + std::to_string(e.version);
+    out += ",\"versions\":" + std::to_string(e.versions);
     out += ",\"steps\":[";
     for (std::size_t i = 0; i < e.steps.size(); ++i) {
       if (i > 0) out += ',';
       out += "{\"label\":" + json_quote(e.steps[i].label) + ",\"text\":" + json_quote(e.steps[i].text) + "}";
     }
+    out += "],\"sources\":[";
+    for (std::size_t i = 0; i < e.sources.size(); ++i) {
+      if (i > 0) out += ',';
+      out += "{\"document\":" + json_quote(e.sources[i].document) +
+             ",\"location\":" + json_quote(e.sources[i].location) +
+             ",\"passage\":" + json_quote(e.sources[i].passage) + "}";
+    }
     out += "]";
     out += '}';
+  }
+  out += "],\"documents\":[";
+  const auto& docs = s.documents().documents();
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    if (i > 0) out += ',';
+    out += "{\"id\":" + std::to_string(docs[i].id) + ",\"name\":" + json_quote(docs[i].name) +
+           ",\"state\":" + json_quote(docs[i].state) +
+           ",\"progress\":" + std::to_string(docs[i].progress) +
+           ",\"passages\":" + std::to_string(docs[i].passages) +
+           ",\"error\":" + json_quote(docs[i].error) + "}";
+  }
+  out += "],\"uploads\":[";
+  const auto ups = s.documents().uploads();
+  for (std::size_t i = 0; i < ups.size(); ++i) {
+    if (i > 0) out += ',';
+    out += "{\"file_name\":" + json_quote(ups[i].file_name) +
+           ",\"state\":" + json_quote(to_string(ups[i].state)) +
+           ",\"percent\":" + std::to_string(ups[i].percent()) +
+           ",\"error\":" + json_quote(ups[i].error) + "}";
   }
   out += "]}";
   return out;

@@ -46,6 +46,12 @@ std::vector<TranscriptLayout::Line> TranscriptLayout::wrap(const std::string& te
   return lines;
 }
 
+std::vector<TranscriptLayout::Line> TranscriptLayout::wrap_entry(const Entry& e, float width,
+                                                                 const LineBreaker& breaker) {
+  if (e.hidden) return {};
+  return wrap(shown_text(e), width, breaker);
+}
+
 bool TranscriptLayout::update(const RoomTranscript& transcript, float width, std::uintptr_t style,
                               const LineBreaker& breaker) {
   if (width < 1.0f) width = 1.0f;
@@ -60,7 +66,7 @@ bool TranscriptLayout::update(const RoomTranscript& transcript, float width, std
     style_ = style;
     lines_.clear();
     lines_.reserve(n);
-    for (const Entry& e : entries) lines_.push_back(wrap(shown_text(e), width, breaker));
+    for (const Entry& e : entries) lines_.push_back(wrap_entry(e, width, breaker));
     entries_wrapped_ = n;
     rebuild_offsets(0);
     return true;
@@ -69,12 +75,12 @@ bool TranscriptLayout::update(const RoomTranscript& transcript, float width, std
 
   const std::size_t front = std::min(changes.prepended, n);
   lines_.insert(lines_.begin(), front, {});
-  for (std::size_t i = 0; i < front; ++i) lines_[i] = wrap(shown_text(entries[i]), width, breaker);
+  for (std::size_t i = 0; i < front; ++i) lines_[i] = wrap_entry(entries[i], width, breaker);
   // Everything from first_changed on may differ (text, entries added or gone).
   std::size_t from = std::max(std::min(changes.first_changed, n), front);
   from = std::min(from, lines_.size());
   lines_.resize(from);
-  for (std::size_t i = from; i < n; ++i) lines_.push_back(wrap(shown_text(entries[i]), width, breaker));
+  for (std::size_t i = from; i < n; ++i) lines_.push_back(wrap_entry(entries[i], width, breaker));
   entries_wrapped_ = front + (n - from);
   rebuild_offsets(front > 0 ? 0 : from);
   if (front > 0) rows_prepended_ = row_offsets_[front];
@@ -86,8 +92,9 @@ void TranscriptLayout::rebuild_offsets(std::size_t from) {
   row_offsets_.resize(n + 1);
   if (from == 0) row_offsets_[0] = 0;
   for (std::size_t i = from; i < n; ++i) {
-    row_offsets_[i + 1] =
-        row_offsets_[i] + static_cast<std::uint32_t>(lines_[i].size()) + kFrameRows;
+    // A hidden entry (another version is shown) has no lines and no rows.
+    const auto lines = static_cast<std::uint32_t>(lines_[i].size());
+    row_offsets_[i + 1] = row_offsets_[i] + (lines == 0 ? 0 : lines + kFrameRows);
   }
 }
 

@@ -24,6 +24,12 @@ ViewEntry make_view_entry(const Entry& e, const std::string& self, int tz_offset
   v.assistant = e.kind == protocol::MessageKind::assistant;
   v.own = !v.assistant && e.author == self;
   v.gen_id = e.gen_id;
+  v.sources = e.sources.size();
+  v.version = e.version;
+  v.versions = e.versions;
+  v.can_regenerate = v.assistant && e.ref != 0 && e.seq != 0 &&
+                     e.status != protocol::MessageStatus::streaming;
+  v.can_edit = v.own && !e.pending() && e.kind == protocol::MessageKind::user;
 
   if (v.assistant) {
     if (e.status == protocol::MessageStatus::streaming) {

@@ -27,6 +27,7 @@
 #include "parley/backoff.hpp"
 #include "parley/protocol.hpp"
 #include "parley/room_signals.hpp"
+#include "parley/room_documents.hpp"
 #include "parley/room_transcript.hpp"
 #include "parley/saved_session.hpp"
 #include "parley/validation.hpp"
@@ -60,7 +61,9 @@ class Session {
   // take_connect_request.
   validation::Verdict start(std::string_view name, std::string token = {});
   // Queues a message; it is written now when the room is joined, else after joining.
-  validation::Verdict send(std::string_view text, std::int64_t now_ms);
+  // `edits` non-zero: the message is a new version of the user's own message at that
+  // seq (edit and resend), kept and resent like any other send.
+  validation::Verdict send(std::string_view text, std::int64_t now_ms, std::uint64_t edits = 0);
   // Skips the rest of the reconnect delay.
   void retry_now();
   void dismiss_error() { last_error_.reset(); }
@@ -99,6 +102,19 @@ class Session {
   // Stops the assistant's generation `gen_id` in the room on screen; the reply keeps its
   // text so far and ends as stopped.
   void stop_generation(std::string_view gen_id);
+  // Asks for another version of the assistant's reply at `seq`; it streams in as a new
+  // reply, shown in place of the earlier version (show_version switches between them).
+  void regenerate(std::uint64_t seq);
+  // Shows the previous (`step` < 0) or next version of the message at `seq`.
+  void show_version(std::uint64_t seq, int step);
+
+  // ---- documents ----
+  // Uploads a file to the room on screen (chunked; resumed after a reconnect). The
+  // room cannot be switched until it is done or failed.
+  validation::Verdict upload(std::string_view file_name, std::string_view media_type,
+                             std::string bytes);
+  void delete_document(std::uint64_t id);
+  const RoomDocuments& documents() const { return documents_; }
 
   // The room's conversation state (voice front-ends; section 15a of the protocol).
   const std::string& conversation_state() const { return conversation_state_; }
@@ -181,11 +197,14 @@ class Session {
   void write(const protocol::Message& m);
   void write_send(const Entry& e);
   bool socket_open() const;
+  RoomDocuments::Writer writer();
+  bool documents_frame_elsewhere(const protocol::Message& m) const;
 
   SessionOptions options_;
   IdGenerator next_id_;
   Backoff backoff_;
   RoomTranscript transcript_;
+  RoomDocuments documents_;
 
   Phase phase_ = Phase::signed_out;
   std::string user_;

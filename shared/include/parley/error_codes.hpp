@@ -32,5 +32,21 @@ inline constexpr const char* conflict = "conflict";                // already ex
 inline constexpr const char* rate_limited = "rate_limited";        // too much too fast; see retry_after
 inline constexpr const char* limit_exceeded = "limit_exceeded";    // a configured count limit
 inline constexpr const char* invalid_transition = "invalid_transition";  // conversation state change not allowed
+inline constexpr const char* invalid_target = "invalid_target";    // the message named can't be edited/regenerated
+// Uploads (upload_init / upload_chunk / upload_finish) and documents.
+inline constexpr const char* file_too_large = "file_too_large";    // over the server's upload size limit
+inline constexpr const char* unsupported_type = "unsupported_type";  // a kind of file the server does not take
+inline constexpr const char* invalid_file_name = "invalid_file_name";  // path tricks, control characters, too long
+inline constexpr const char* out_of_order = "out_of_order";        // a chunk other than the next one expected
+inline constexpr const char* checksum_mismatch = "checksum_mismatch";  // the file's SHA-256 is not the one given
+inline constexpr const char* infected = "infected";                // the virus scanner found something
+inline constexpr const char* scan_failed = "scan_failed";          // the virus scanner could not be asked
+inline constexpr const char* bad_document = "bad_document";        // not readable as its type
+// The assistant's provider (an OpenAI-compatible server) failed a generation.
+inline constexpr const char* provider_unreachable = "provider_unreachable";
+inline constexpr const char* provider_timeout = "provider_timeout";
+inline constexpr const char* provider_error = "provider_error";    // it answered with an HTTP error
+inline constexpr const char* provider_malformed = "provider_malformed";  // a stream we could not read
+inline constexpr const char* provider_refused = "provider_refused";  // it sent an error in the stream
 
 }  // namespace parley::error_codes

@@ -43,7 +43,9 @@ struct ChatMessage {
   std::string gen_id;     // the generation that produced it (assistant messages only)
   MessageStatus status = MessageStatus::complete;
   std::int64_t ts_ms = 0;  // server time of storage, milliseconds since the Unix epoch
-  std::uint64_t ref = 0;   // kind end and step: the seq of their reply; else 0
+  // kind end and step: the seq of their reply; kind assistant: the message it answers;
+  // kind user: the first version of the message this one edits; else 0
+  std::uint64_t ref = 0;
   std::string data;        // kind step and end: a JSON object with details; else ""
 
   friend bool operator==(const ChatMessage&, const ChatMessage&) = default;
@@ -121,6 +123,10 @@ struct Send {
   std::string client_id;
   std::string text;
   std::optional<GenerationOptions> options = std::nullopt;  // for the assistant's reply
+  // Non-zero: this send is a new version of the sender's own earlier message at this
+  // seq (edit and resend). Stored with ref = the first version's seq; the assistant
+  // answers it as it would any message.
+  std::uint64_t edits = 0;
   friend bool operator==(const Send&, const Send&) = default;
 };
 
@@ -155,6 +161,116 @@ struct StopGeneration {
   std::string room;
   std::string gen_id;
   friend bool operator==(const StopGeneration&, const StopGeneration&) = default;
+};
+
+// Asks the assistant for another version of its reply at `seq` (kind assistant, ended):
+// a new reply to the same message, a sibling of the earlier ones (all have ref = that
+// message's seq). Answered by the new reply's stream_started, or an error.
+struct Regenerate {
+  std::string room;
+  std::uint64_t seq = 0;
+  std::optional<GenerationOptions> options = std::nullopt;
+  friend bool operator==(const Regenerate&, const Regenerate&) = default;
+};
+
+// ---- documents and uploads (docs/protocol.md, section 9b) ----
+
+// A file given to a room: the assistant retrieves passages of it when answering.
+struct Document {
+  std::uint64_t id = 0;
+  std::string room;
+  std::string name;        // the file name as uploaded (no path)
+  std::string media_type;
+  std::string kind;        // "text", "markdown", "csv", "json", "code" or "pdf"
+  std::uint64_t size = 0;  // bytes
+  std::string sha256;      // lower-case hex; the file is stored under this name
+  std::string uploader;
+  std::int64_t ts_ms = 0;
+  std::string state;       // "processing", "ready" or "failed"
+  std::uint32_t progress = 0;  // percent, while processing
+  std::uint32_t passages = 0;  // once ready
+  std::string error;       // once failed: "code: reason"
+  friend bool operator==(const Document&, const Document&) = default;
+};
+
+// Starts (or, with an `upload_id` already started by the same user, resumes) a chunked
+// upload of a file into `room`. Answered with UploadReady or an error.
+struct UploadInit {
+  std::string room;
+  std::string upload_id;   // chosen by the client, as a client_id
+  std::string file_name;
+  std::uint64_t file_size = 0;
+  std::string media_type;
+  friend bool operator==(const UploadInit&, const UploadInit&) = default;
+};
+
+// The upload can go on from chunk `next_chunk`; chunks hold `chunk_bytes` bytes each
+// (the last one the rest), `total_chunks` of them.
+struct UploadReady {
+  std::string upload_id;
+  std::uint32_t next_chunk = 0;
+  std::uint32_t chunk_bytes = 0;
+  std::uint32_t total_chunks = 0;
+  friend bool operator==(const UploadReady&, const UploadReady&) = default;
+};
+
+// Chunk `index` of an upload, base64.
+struct UploadChunk {
+  std::string upload_id;
+  std::uint32_t index = 0;
+  std::string data;
+  friend bool operator==(const UploadChunk&, const UploadChunk&) = default;
+};
+
+// Chunks before `next_chunk` are stored (the answer to each chunk).
+struct UploadProgress {
+  std::string upload_id;
+  std::uint32_t next_chunk = 0;
+  std::uint64_t received_bytes = 0;
+  friend bool operator==(const UploadProgress&, const UploadProgress&) = default;
+};
+
+// Every chunk is sent: the server checks the file's SHA-256 (and scans it, when set up
+// to), then keeps it as a document of the room.
+struct UploadFinish {
+  std::string upload_id;
+  std::string sha256;
+  friend bool operator==(const UploadFinish&, const UploadFinish&) = default;
+};
+
+struct UploadDone {
+  std::string upload_id;
+  Document document;
+  friend bool operator==(const UploadDone&, const UploadDone&) = default;
+};
+
+struct ListDocuments {
+  std::string room;
+  friend bool operator==(const ListDocuments&, const ListDocuments&) = default;
+};
+
+struct DocumentList {
+  std::string room;
+  std::vector<Document> documents;
+  friend bool operator==(const DocumentList&, const DocumentList&) = default;
+};
+
+// A document was added to a room or its processing moved on (to everyone in the room).
+struct DocumentUpdate {
+  Document document;
+  friend bool operator==(const DocumentUpdate&, const DocumentUpdate&) = default;
+};
+
+struct DeleteDocument {
+  std::string room;
+  std::uint64_t document_id = 0;
+  friend bool operator==(const DeleteDocument&, const DeleteDocument&) = default;
+};
+
+struct DocumentDeleted {
+  std::string room;
+  std::uint64_t document_id = 0;
+  friend bool operator==(const DocumentDeleted&, const DocumentDeleted&) = default;
 };
 
 // Asks the room's conversation state (conversation_state.hpp) to change to `state`.
@@ -483,7 +599,9 @@ using Message =
                  Left, RoomDeleted, MemberChanged, Typing, Mark, Present, Presence, Receipt,
                  Auth, Authed, Unsubscribe, Unsubscribed, FetchHistory, HistoryPage,
                  StopGeneration, StateChangeRequest, StateUpdate, TranscriptUpdate,
-                 SpeechEvent>;
+                 SpeechEvent, Regenerate, UploadInit, UploadReady, UploadChunk, UploadProgress,
+                 UploadFinish, UploadDone, ListDocuments, DocumentList, DocumentUpdate,
+                 DeleteDocument, DocumentDeleted>;
 
 // The wire tag of each alternative ("hello", "join", "send", "ping", "welcome",
 // "joined", "ack", "message", "stream_started", "stream_delta", "stream_completed",

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,16 @@ struct StepNote {
   friend bool operator==(const StepNote&, const StepNote&) = default;
 };
 
+// A passage the assistant retrieved for a reply (from a sources step): a document's
+// passage, or an earlier message of the room.
+struct SourceNote {
+  std::string document;  // a document's name, or "#room" for the room's history
+  std::string location;  // "page 2", "lines 4–9", "seq 17"
+  std::string passage;
+  double score = 0;
+  friend bool operator==(const SourceNote&, const SourceNote&) = default;
+};
+
 struct Entry {
   std::uint64_t seq = 0;  // 0 until the server stored it
   std::string author;
@@ -39,9 +50,18 @@ struct Entry {
   std::int64_t ts_ms = 0;
   bool needs_refresh = false;  // a stream delta was missed; the next join repairs it
   std::vector<StepNote> steps;  // an assistant reply's visible work, in seq order
+  std::vector<SourceNote> sources;  // what its sources steps listed, in order
   // How an ended reply's generation went (from its completion; 0 when not told).
   std::uint64_t completion_tokens = 0;
   std::int64_t duration_ms = 0;
+  // Versions. `ref`: for an assistant reply the message it answers; for an edited user
+  // message its first version. Messages with several versions (an edited message, a
+  // regenerated reply) show one at a time: the others are `hidden`, and so are the
+  // replies to a hidden version. `version` counts from 1 of `versions` (0 when single).
+  std::uint64_t ref = 0;
+  bool hidden = false;
+  std::uint32_t version = 0;
+  std::uint32_t versions = 0;
 
   bool pending() const { return seq == 0; }
   friend bool operator==(const Entry&, const Entry&) = default;
@@ -95,6 +115,11 @@ class RoomTranscript {
   // Forget everything (another room is shown).
   void clear();
 
+  // Shows another version of the message at `seq` (one with versions): the previous
+  // one (`step` < 0) or the next; the room then shows it until told otherwise. A new
+  // version arriving (an edit, a regenerated reply) is shown at once.
+  void show_version(std::uint64_t seq, int step);
+
   const Entry* find_seq(std::uint64_t seq) const;
   const Entry* find_client_id(std::string_view client_id) const;
 
@@ -108,8 +133,20 @@ class RoomTranscript {
   // Records that the entry at `e` (or index `i`) changed, appeared or went away.
   void touch(const Entry* e) { changes_.touched(revision_, static_cast<std::size_t>(e - entries_.data())); }
   void touch(std::size_t i) { changes_.touched(revision_, i); }
+  // Versions: file a stored user or assistant entry in its group, then bring the group's
+  // hidden/version fields (and those of replies to its members) up to date.
+  void file_version(const Entry& e);
+  void apply_edit_group(std::uint64_t root);
+  void apply_reply_group(std::uint64_t prompt);
+  void set_version(Entry& e, bool hidden, std::uint32_t version, std::uint32_t versions);
 
   std::vector<Entry> entries_;
+  // Versions by group, ascending: edits by their first version, replies by the message
+  // they answer. `chosen_*` holds the version the user picked (absent: the newest).
+  std::map<std::uint64_t, std::vector<std::uint64_t>> edit_groups_;
+  std::map<std::uint64_t, std::vector<std::uint64_t>> reply_groups_;
+  std::map<std::uint64_t, std::uint64_t> chosen_edit_;
+  std::map<std::uint64_t, std::uint64_t> chosen_reply_;
   std::uint64_t revision_ = 0;
   TranscriptChangeLog changes_;
 };

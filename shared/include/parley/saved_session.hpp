@@ -23,6 +23,7 @@ struct SavedSend {
   std::string client_id;
   std::string text;
   std::int64_t ts_ms = 0;
+  std::uint64_t edits = 0;  // an edit of the message at this seq
   friend bool operator==(const SavedSend&, const SavedSend&) = default;
 };
 
@@ -36,7 +37,7 @@ struct SavedSession {
 };
 
 // {"v":1,"user":...,"room":...,"positions":[{"room","epoch","seq"}],"outbox":[{"room","client_id",
-// "text","ts_ms"}]}
+// "text","ts_ms","edits"?}]}
 std::string encode_saved(const SavedSession& s);
 // nullopt when `json` is not a saved session of this version (the client then starts
 // signed out, as on a first visit).

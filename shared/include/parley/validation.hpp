@@ -37,6 +37,11 @@ Verdict check_room(std::string_view room, std::size_t max_bytes = kMaxRoomBytes)
 Verdict check_text(std::string_view text, std::size_t max_bytes = kMaxTextBytes);
 // 1..64 bytes of [A-Za-z0-9_-].
 Verdict check_client_id(std::string_view id);
+// An uploaded file's name: 1..255 bytes of UTF-8, a name and never a path — no '/', '\\',
+// control characters, leading dot (hidden files, "." and ".."), leading or trailing
+// white space, nor a ':' (drive letters, alternate streams). Code invalid_file_name.
+inline constexpr std::size_t kMaxFileNameBytes = 255;
+Verdict check_file_name(std::string_view name);
 // The bounds of GenerationOptions (protocol.hpp): temperature 0..2, max_tokens 0..32768,
 // system_prompt up to 4000 bytes of UTF-8, history 0..200, model up to 128 bytes.
 Verdict check_options(const protocol::GenerationOptions& options);

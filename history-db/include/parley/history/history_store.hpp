@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "parley/history/document_store.hpp"
 #include "parley/protocol.hpp"
 
 namespace parley::history {
@@ -162,6 +163,9 @@ class HistoryStore {
   // Ends every reply still `streaming` as `interrupted`, keeping the text checkpointed
   // so far (after an unclean stop); returns how many were ended.
   virtual std::size_t interrupt_streaming() = 0;
+
+  // The rooms' documents and their passages (same thread, same database).
+  virtual DocumentStore& documents() = 0;
 
   // Runs `work` inside one transaction: all its writes commit together or not at all
   // (group commit for a batch of appends). Nested calls join the outer transaction.

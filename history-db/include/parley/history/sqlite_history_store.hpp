@@ -53,12 +53,14 @@ class SqliteHistoryStore final : public HistoryStore {
                                 std::uint64_t before_seq, std::uint32_t limit) override;
   std::size_t interrupt_streaming() override;
   void batch(const std::function<void()>& work) override;
+  DocumentStore& documents() override;
 
   int schema_version() const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  std::unique_ptr<DocumentStore> documents_;
 };
 
 }  // namespace parley::history

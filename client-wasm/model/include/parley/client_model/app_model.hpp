@@ -44,6 +44,11 @@ class AppModel {
   Screen screen() const;
   const std::string& name_draft() const { return name_draft_; }
   const std::string& message_draft() const { return message_draft_; }
+  // The seq of the user's message being edited (Send sends a new version of it); 0 when
+  // the field holds a new message.
+  std::uint64_t editing_seq() const { return editing_seq_; }
+  // A file the user picked (the platform read it): uploaded to the room on screen.
+  void file_chosen(const std::string& name, const std::string& media_type, std::string bytes);
   const std::string& new_room_draft() const { return new_room_draft_; }
   const std::string& invite_draft() const { return invite_draft_; }
   protocol::MemberRole invite_role() const { return invite_role_; }
@@ -74,6 +79,7 @@ class AppModel {
   std::int64_t now_ms_ = 0;
   std::string name_draft_;
   std::string message_draft_;
+  std::uint64_t editing_seq_ = 0;
   std::string new_room_draft_;
   std::string invite_draft_;
   protocol::MemberRole invite_role_ = protocol::MemberRole::member;

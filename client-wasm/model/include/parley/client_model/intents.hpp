@@ -2,7 +2,9 @@
 // so drawing never changes state directly.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <utility>
 #include <string>
 
 #include "parley/protocol.hpp"
@@ -27,6 +29,13 @@ struct Intents {
   bool delete_room = false;
   bool load_older = false;                   // the view is near the oldest message held
   std::optional<std::string> stop_generation;  // Stop pressed on a streaming reply
+  std::optional<std::uint64_t> regenerate;     // Regenerate pressed on an ended reply
+  std::optional<std::uint64_t> edit_message;   // Edit pressed on the user's own message
+  bool cancel_edit = false;
+  bool pick_file = false;                      // "Upload file…": the platform opens its picker
+  std::optional<std::uint64_t> delete_document;
+  // An arrow of a version switcher: the message's seq and -1 (previous) or +1 (next).
+  std::optional<std::pair<std::uint64_t, int>> show_version;
   // Members panel (owners and admins): add someone or change their role, remove
   // someone, and when the assistant answers in the room.
   std::optional<std::string> invite_draft;   // the invite field was edited

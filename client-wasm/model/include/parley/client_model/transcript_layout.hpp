@@ -59,6 +59,8 @@ class TranscriptLayout {
   };
 
   static std::vector<Line> wrap(const std::string& text, float width, const LineBreaker& breaker);
+  // Always at least one line, except for a hidden entry (none).
+  static std::vector<Line> wrap_entry(const Entry& e, float width, const LineBreaker& breaker);
   void rebuild_offsets(std::size_t from);
 
   std::vector<std::vector<Line>> lines_;       // per entry

@@ -20,6 +20,12 @@ struct ViewEntry {
   Badge badge = Badge::none;
   std::string badge_text;  // e.g. "sending…", "failed: text is empty"
   std::string gen_id;      // an assistant reply's generation (to stop it)
+  // Versions (an edited message, a regenerated reply): "2/3" with arrows when > 1.
+  std::uint32_t version = 0;
+  std::uint32_t versions = 0;
+  bool can_regenerate = false;  // an ended reply to a message
+  bool can_edit = false;        // the user's own stored message
+  std::size_t sources = 0;      // passages the reply's sources steps listed
 };
 
 // `self` is the signed-in user's name; `tz_offset_minutes` is added to UTC.

@@ -1,0 +1,475 @@
+#!/usr/bin/python3
+"""Uploads and documents from a second implementation: Python's websockets client.
+
+Usage: test_uploads.py PATH/TO/parley-server
+
+Chunked uploads (init, base64 chunks, finish with SHA-256), resuming after a dropped
+connection, every refusal with its code, documents split into passages that the
+assistant quotes as sources, and virus scanning through a ClamAV daemon this test starts
+with a signature database it makes itself. Every wait has a deadline; nothing sleeps.
+"""
+
+import asyncio
+import base64
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import websockets
+
+DEADLINE = 20.0
+LISTENING = re.compile(r"parley-server listening on http://127\.0\.0\.1:(\d+)/")
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+CLAMD = "/usr/sbin/clamd"
+
+
+class Server:
+    def __init__(self, binary, *extra):
+        self.binary = binary
+        self.extra = list(extra)
+        self.dir = Path(tempfile.mkdtemp(prefix="parley-uploads-"))
+        (self.dir / "web").mkdir()
+        (self.dir / "web" / "index.html").write_text("<!doctype html><title>t</title>\n")
+        self.proc = None
+        self.port = None
+        self._drain = None
+
+    async def start(self):
+        self.proc = await asyncio.create_subprocess_exec(
+            self.binary, "--host", "127.0.0.1", "--port", "0",
+            "--db", str(self.dir / "parley.db"), "--web-root", str(self.dir / "web"),
+            "--assistant-delay-ms", "2", "--rate-frames", "0", "--rate-bytes", "0",
+            *self.extra, stdout=asyncio.subprocess.PIPE)
+        line = (await asyncio.wait_for(self.proc.stdout.readline(), DEADLINE)).decode()
+        match = LISTENING.fullmatch(line.rstrip("\n"))
+        assert match, f"unexpected first line from the server: {line!r}"
+        self.port = int(match.group(1))
+        self._drain = asyncio.ensure_future(self.proc.stdout.read())
+
+    async def stop(self):
+        if self.proc and self.proc.returncode is None:
+            self.proc.terminate()
+            try:
+                code = await asyncio.wait_for(self.proc.wait(), DEADLINE)
+            except asyncio.TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+                raise AssertionError("server did not stop after SIGTERM")
+            assert code == 0, f"server exit code {code}"
+        if self._drain:
+            await self._drain
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Client:
+    def __init__(self, ws):
+        self.ws = ws
+        self.seen = []  # every frame received, in order
+
+    @classmethod
+    async def connect(cls, port, name):
+        ws = await websockets.connect(f"ws://127.0.0.1:{port}/ws", open_timeout=DEADLINE,
+                                      compression=None, max_size=2**22)
+        client = cls(ws)
+        await client.send("hello", name=name, client="parley-pytest/1")
+        await client.recv_type("welcome")
+        return client
+
+    async def send(self, type_, **fields):
+        await self.ws.send(json.dumps({"v": 1, "type": type_, **fields}))
+
+    async def recv(self):
+        frame = json.loads(await asyncio.wait_for(self.ws.recv(), DEADLINE))
+        self.seen.append(frame)
+        return frame
+
+    async def recv_until(self, match):
+        while True:
+            frame = await self.recv()
+            if match(frame):
+                return frame
+
+    async def recv_type(self, type_):
+        def match(frame):
+            assert frame["type"] != "error", f"error while waiting for {type_}: {frame}"
+            return frame["type"] == type_
+        return await self.recv_until(match)
+
+    async def expect_error(self, code):
+        frame = await self.recv_until(lambda f: f["type"] in ("error", "upload_ready", "upload_done"))
+        assert frame["type"] == "error" and frame["code"] == code, f"wanted error {code}, got {frame}"
+        return frame
+
+    async def still_serves(self):
+        await self.send("ping", nonce=7)
+        await self.recv_type("pong")
+
+    async def join(self, room):
+        await self.send("join", room=room, history_limit=50)
+        return await self.recv_type("joined")
+
+    async def close(self):
+        await self.ws.close()
+
+
+def chunks_of(data, size):
+    return [data[i:i + size] for i in range(0, len(data), size)]
+
+
+async def upload(client, room, upload_id, name, data, media_type="text/plain"):
+    """A whole upload; returns the upload_done frame."""
+    await client.send("upload_init", room=room, upload_id=upload_id, file_name=name,
+                      file_size=len(data), media_type=media_type)
+    ready = await client.recv_type("upload_ready")
+    assert ready["next_chunk"] == 0, ready
+    parts = chunks_of(data, ready["chunk_bytes"])
+    assert ready["total_chunks"] == len(parts), (ready, len(parts))
+    for i, part in enumerate(parts):
+        await client.send("upload_chunk", upload_id=upload_id, index=i,
+                          data=base64.b64encode(part).decode())
+    progress = await client.recv_until(
+        lambda f: f["type"] == "upload_progress" and f["next_chunk"] == len(parts))
+    assert progress["received_bytes"] == len(data), progress
+    await client.send("upload_finish", upload_id=upload_id,
+                      sha256=hashlib.sha256(data).hexdigest())
+    return await client.recv_type("upload_done")
+
+
+HANDBOOK = "\n\n".join(
+    [f"## Section {i}\n\nRoutine notes about item {i}: nothing to see in paragraph {i}, "
+     "only filler text that keeps the document long enough for several passages." for i in range(40)]
+    + ["## Launch\n\nThe Zephyr project launches on 14 March from hangar nine, "
+       "with Dana Okafor leading the crew."]
+    + [f"## Appendix {i}\n\nMore filler about appendix {i}." for i in range(10)]).encode()
+
+
+async def test_a_document_is_split_indexed_and_quoted_as_a_source(binary):
+    server = Server(binary, "--max-message-bytes", "4096")  # small chunks: many of them
+    await server.start()
+    try:
+        ann = await Client.connect(server.port, "ann")
+        bob = await Client.connect(server.port, "bob")
+        await ann.join("lobby")
+        await bob.join("lobby")
+        done = await upload(ann, "lobby", "up-1", "handbook.md", HANDBOOK, "text/markdown")
+        doc = done["document"]
+        assert doc["name"] == "handbook.md" and doc["kind"] == "markdown", doc
+        assert doc["sha256"] == hashlib.sha256(HANDBOOK).hexdigest(), doc
+        assert doc["size"] == len(HANDBOOK) and doc["uploader"] == "ann", doc
+        # Everyone in the room hears of it: processing, then ready with its passages.
+        states = []
+        while True:
+            update = (await bob.recv_type("document"))["document"]
+            assert update["id"] == doc["id"], update
+            states.append((update["state"], update["progress"]))
+            if update["state"] != "processing":
+                break
+        assert states[0] == ("processing", 0), states
+        assert states[-1][0] == "ready" and states[-1][1] == 100, states
+        assert update["passages"] >= 3, update
+        stored = server.dir / "files" / doc["sha256"][:2] / doc["sha256"]
+        assert stored.read_bytes() == HANDBOOK, "kept under its content hash"
+
+        await bob.send("list_documents", room="lobby")
+        listed = await bob.recv_type("documents")
+        assert [d["name"] for d in listed["documents"]] == ["handbook.md"], listed
+
+        await bob.send("send", room="lobby", client_id="q-1", text="When does the Zephyr project launch?")
+        steps = []
+        while True:
+            frame = await bob.recv()
+            if frame["type"] == "message" and frame["message"]["kind"] == "step":
+                steps.append(frame["message"])
+            if frame["type"] == "stream_completed":
+                break
+        sources = [s for s in steps if s["data"].get("step") == "sources"]
+        assert sources, steps
+        top = sources[0]["data"]["sources"][0]
+        assert top["document"] == "handbook.md", top
+        assert "hangar nine" in top["passage"], top
+        assert re.fullmatch(r"lines \d+–\d+", top["location"]), top
+        assert top["score"] > 0, top
+        assert "hangar nine" in frame["text"], frame["text"]
+        await ann.close()
+        await bob.close()
+    finally:
+        await server.stop()
+
+
+async def test_an_upload_resumes_after_the_connection_drops(binary):
+    server = Server(binary, "--max-message-bytes", "2048")
+    await server.start()
+    try:
+        data = "".join(f"line {i}: the quick brown fox\n" for i in range(400)).encode()
+        ann = await Client.connect(server.port, "ann")
+        await ann.join("lobby")
+        await ann.send("upload_init", room="lobby", upload_id="up-r", file_name="fox.txt",
+                       file_size=len(data), media_type="text/plain")
+        ready = await ann.recv_type("upload_ready")
+        parts = chunks_of(data, ready["chunk_bytes"])
+        assert len(parts) >= 6, len(parts)
+        for i in range(3):
+            await ann.send("upload_chunk", upload_id="up-r", index=i,
+                           data=base64.b64encode(parts[i]).decode())
+        await ann.recv_until(lambda f: f["type"] == "upload_progress" and f["next_chunk"] == 3)
+        await ann.close()
+
+        again = await Client.connect(server.port, "ann")
+        await again.join("lobby")
+        await again.send("upload_init", room="lobby", upload_id="up-r", file_name="fox.txt",
+                         file_size=len(data), media_type="text/plain")
+        resumed = await again.recv_type("upload_ready")
+        assert resumed["next_chunk"] == 3, resumed
+        # A chunk already stored may come again (it changes nothing); then the rest.
+        for i in range(2, len(parts)):
+            await again.send("upload_chunk", upload_id="up-r", index=i,
+                             data=base64.b64encode(parts[i]).decode())
+        await again.recv_until(lambda f: f["type"] == "upload_progress" and f["next_chunk"] == len(parts))
+        await again.send("upload_finish", upload_id="up-r", sha256=hashlib.sha256(data).hexdigest())
+        done = await again.recv_type("upload_done")
+        stored = server.dir / "files" / done["document"]["sha256"][:2] / done["document"]["sha256"]
+        assert stored.read_bytes() == data
+        await again.close()
+    finally:
+        await server.stop()
+
+
+async def test_every_refusal_has_its_code_and_changes_nothing(binary):
+    server = Server(binary, "--max-upload-bytes", "100000", "--max-message-bytes", "4096")
+    await server.start()
+    try:
+        ann = await Client.connect(server.port, "ann")
+        await ann.send("upload_init", room="lobby", upload_id="u0", file_name="a.txt",
+                       file_size=10, media_type="text/plain")
+        await ann.expect_error("not_joined")
+        await ann.join("lobby")
+
+        def init(upload_id, name, size=10, media_type="text/plain"):
+            return ann.send("upload_init", room="lobby", upload_id=upload_id, file_name=name,
+                            file_size=size, media_type=media_type)
+
+        await init("u1", "big.txt", 100001)
+        await ann.expect_error("file_too_large")
+        await init("u2", "tool.exe", 10, "application/octet-stream")
+        await ann.expect_error("unsupported_type")
+        for i, name in enumerate(["../../etc/passwd", "a/b.txt", "a\\b.txt", ".hidden.txt",
+                                  "..", "C:evil.txt", "tab\there.txt", " x.txt", ""]):
+            await init(f"u3-{i}", name)
+            await ann.expect_error("invalid_file_name")
+        await init("u4", "empty.txt", 0)
+        await ann.expect_error("bad_field")
+
+        data = ("x" * 7000).encode()
+        await init("u5", "x.txt", len(data))
+        ready = await ann.recv_type("upload_ready")
+        parts = chunks_of(data, ready["chunk_bytes"])
+        assert len(parts) == 3, (ready, len(parts))
+        await ann.send("upload_chunk", upload_id="u5", index=1, data=base64.b64encode(parts[1]).decode())
+        err = await ann.expect_error("out_of_order")
+        assert "chunk 0" in err["message"], err
+        await ann.send("upload_chunk", upload_id="u5", index=0, data="not base64!")
+        await ann.expect_error("bad_field")
+        await ann.send("upload_chunk", upload_id="u5", index=0, data=base64.b64encode(b"short").decode())
+        await ann.expect_error("bad_field")
+        await ann.send("upload_chunk", upload_id="u5", index=7, data=base64.b64encode(parts[0]).decode())
+        await ann.expect_error("bad_field")
+        await ann.send("upload_chunk", upload_id="u5", index=0, data=base64.b64encode(parts[0]).decode())
+        await ann.recv_until(lambda f: f["type"] == "upload_progress" and f["next_chunk"] == 1)
+        await ann.send("upload_finish", upload_id="u5", sha256=hashlib.sha256(data).hexdigest())
+        err = await ann.expect_error("bad_field")
+        assert "chunk 1" in err["message"], err
+        for i in (1, 2):
+            await ann.send("upload_chunk", upload_id="u5", index=i, data=base64.b64encode(parts[i]).decode())
+        await ann.recv_until(lambda f: f["type"] == "upload_progress" and f["next_chunk"] == 3)
+        await ann.send("upload_finish", upload_id="u5", sha256="00" * 32)
+        err = await ann.expect_error("checksum_mismatch")
+        assert hashlib.sha256(data).hexdigest() in err["message"], err
+        # Nothing was kept; the upload is gone.
+        await ann.send("upload_chunk", upload_id="u5", index=0, data=base64.b64encode(parts[0]).decode())
+        await ann.expect_error("not_found")
+        assert not any((server.dir / "files").glob("??/*")), "no file kept"
+        assert not any((server.dir / "files" / "incoming").iterdir()), "no part file left"
+        await ann.send("upload_init", room="lobby", upload_id="bad id!", file_name="a.txt",
+                       file_size=10, media_type="text/plain")
+        await ann.expect_error("bad_field")
+        await ann.still_serves()
+        await ann.send("list_documents", room="lobby")
+        assert (await ann.recv_type("documents"))["documents"] == []
+        await ann.close()
+    finally:
+        await server.stop()
+
+
+async def test_a_document_that_cannot_be_read_fails_visibly(binary):
+    server = Server(binary)
+    await server.start()
+    try:
+        ann = await Client.connect(server.port, "ann")
+        await ann.join("lobby")
+        data = b"caf\xe9 au lait\n"  # Latin-1, not UTF-8
+        done = await upload(ann, "lobby", "bad-1", "menu.txt", data)
+        while True:
+            update = (await ann.recv_type("document"))["document"]
+            if update["id"] == done["document"]["id"] and update["state"] != "processing":
+                break
+        assert update["state"] == "failed", update
+        assert update["error"].startswith("bad_document"), update
+        await ann.close()
+    finally:
+        await server.stop()
+
+
+async def test_deleting_a_document(binary):
+    server = Server(binary)
+    await server.start()
+    try:
+        ann = await Client.connect(server.port, "ann")
+        bob = await Client.connect(server.port, "bob")
+        await ann.join("lobby")
+        await bob.join("lobby")
+        done = await upload(ann, "lobby", "d-1", "notes.md", b"# Notes\n\nThe key is under the mat.\n",
+                            "text/markdown")
+        doc = done["document"]
+        await bob.send("delete_document", room="lobby", document_id=doc["id"])
+        await bob.expect_error("forbidden")
+        await ann.send("delete_document", room="lobby", document_id=doc["id"])
+        gone = await bob.recv_type("document_deleted")
+        assert gone == {"v": 1, "type": "document_deleted", "room": "lobby", "document_id": doc["id"]}, gone
+        await ann.send("delete_document", room="lobby", document_id=doc["id"])
+        await ann.expect_error("not_found")
+        await ann.close()
+        await bob.close()
+    finally:
+        await server.stop()
+
+
+class Clamd:
+    """A ClamAV daemon of this test's own, with a signature database made here."""
+
+    def __init__(self):
+        self.dir = Path(tempfile.mkdtemp(prefix="parley-clamd-"))
+        self.socket = self.dir / "clamd.sock"
+        self.proc = None
+
+    async def start(self):
+        assert Path(CLAMD).exists(), f"{CLAMD} is missing: run scripts/setup.sh (clamav-daemon)"
+        db = self.dir / "db"
+        db.mkdir()
+        (db / "parley.hdb").write_text(f"{hashlib.md5(EICAR).hexdigest()}:{len(EICAR)}:Parley.Test.EICAR\n")
+        config = self.dir / "clamd.conf"
+        config.write_text("\n".join([
+            "Foreground yes", f"LocalSocket {self.socket}", f"DatabaseDirectory {db}",
+            f"LogFile {self.dir / 'clamd.log'}", f"PidFile {self.dir / 'clamd.pid'}",
+            f"TemporaryDirectory {self.dir}", "StreamMaxLength 60M", ""]))
+        self.proc = await asyncio.create_subprocess_exec(
+            CLAMD, f"--config-file={config}", stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 60
+        while True:  # until it answers PING
+            assert self.proc.returncode is None, "clamd exited: " + self.log()
+            try:
+                reader, writer = await asyncio.open_unix_connection(str(self.socket))
+                writer.write(b"zPING\0")
+                await writer.drain()
+                answer = await asyncio.wait_for(reader.read(16), 5)
+                writer.close()
+                if answer.startswith(b"PONG"):
+                    return
+            except (FileNotFoundError, ConnectionRefusedError, asyncio.TimeoutError):
+                pass
+            assert loop.time() < deadline, "clamd did not answer within 60 s: " + self.log()
+            await asyncio.sleep(0.05)  # a retry interval while the daemon loads
+
+    def log(self):
+        path = self.dir / "clamd.log"
+        return path.read_text() if path.exists() else "(no log)"
+
+    async def stop(self):
+        if self.proc and self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(self.proc.wait(), DEADLINE)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+async def test_the_virus_scanner_refuses_eicar(binary):
+    clamd = Clamd()
+    await clamd.start()
+    server = Server(binary, "--clamd-socket", str(clamd.socket))
+    await server.start()
+    try:
+        ann = await Client.connect(server.port, "ann")
+        await ann.join("lobby")
+        await ann.send("upload_init", room="lobby", upload_id="v-1", file_name="eicar.txt",
+                       file_size=len(EICAR), media_type="text/plain")
+        await ann.recv_type("upload_ready")
+        await ann.send("upload_chunk", upload_id="v-1", index=0, data=base64.b64encode(EICAR).decode())
+        await ann.recv_type("upload_progress")
+        await ann.send("upload_finish", upload_id="v-1", sha256=hashlib.sha256(EICAR).hexdigest())
+        err = await ann.expect_error("infected")
+        assert "Parley.Test.EICAR" in err["message"], err
+        assert not any((server.dir / "files").glob("??/*")), "an infected file is not kept"
+        # A clean file goes through the same scanner.
+        done = await upload(ann, "lobby", "v-2", "clean.txt", b"nothing to see here\n")
+        assert done["document"]["name"] == "clean.txt"
+        await ann.close()
+    finally:
+        await server.stop()
+        await clamd.stop()
+
+
+async def test_a_scanner_that_is_not_there_refuses_rather_than_lets_through(binary):
+    server = Server(binary, "--clamd-socket", "/nonexistent/clamd.sock")
+    await server.start()
+    try:
+        ann = await Client.connect(server.port, "ann")
+        await ann.join("lobby")
+        await ann.send("upload_init", room="lobby", upload_id="s-1", file_name="a.txt",
+                       file_size=3, media_type="text/plain")
+        await ann.recv_type("upload_ready")
+        await ann.send("upload_chunk", upload_id="s-1", index=0, data=base64.b64encode(b"abc").decode())
+        await ann.recv_type("upload_progress")
+        await ann.send("upload_finish", upload_id="s-1", sha256=hashlib.sha256(b"abc").hexdigest())
+        await ann.expect_error("scan_failed")
+        await ann.close()
+    finally:
+        await server.stop()
+
+
+TESTS = [
+    test_a_document_is_split_indexed_and_quoted_as_a_source,
+    test_an_upload_resumes_after_the_connection_drops,
+    test_every_refusal_has_its_code_and_changes_nothing,
+    test_a_document_that_cannot_be_read_fails_visibly,
+    test_deleting_a_document,
+    test_the_virus_scanner_refuses_eicar,
+    test_a_scanner_that_is_not_there_refuses_rather_than_lets_through,
+]
+
+
+async def main(binary):
+    passed = failed = 0
+    for test in TESTS:
+        try:
+            await asyncio.wait_for(test(binary), 6 * DEADLINE)
+            passed += 1
+            print(f"PASS {test.__name__}")
+        except Exception:  # report every failure, then carry on with the next test
+            failed += 1
+            print(f"FAIL {test.__name__}")
+            traceback.print_exc()
+    print(f"python upload tests: {passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: test_uploads.py PATH/TO/parley-server")
+    sys.exit(asyncio.run(main(sys.argv[1])))
