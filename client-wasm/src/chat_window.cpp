@@ -83,6 +83,8 @@ void ChatWindow::draw(const client::AppModel& model, client::Intents& intents) {
   float composer_h = ImGui::GetFrameHeight() + style.ItemSpacing.y * 2 +
                      ImGui::GetTextLineHeightWithSpacing();
   if (!model.refusal().empty()) composer_h += ImGui::GetTextLineHeightWithSpacing();
+  if (model.editing_seq() != 0) composer_h += ImGui::GetFrameHeightWithSpacing();
+  composer_h += component_height(model);
   layout_transcript(model);
   ImGui::BeginChild("transcript", ImVec2(0, -composer_h), false);
   draw_transcript(model, intents);
@@ -296,7 +298,8 @@ void ChatWindow::draw_sources(const client::AppModel& model) {
     std::snprintf(score, sizeof score, "%.2f", s.score);
     const std::string label = s.document + " \u00B7 " + s.location + " \u00B7 score " + score +
                               "##source_" + std::to_string(i);
-    if (ImGui::Selectable(label.c_str(), selected_source_ == i)) selected_source_ = i;
+    if (ImGui::Selectable(label.c_str(), selected_source_ == i, ImGuiSelectableFlags_DontClosePopups))
+      selected_source_ = i;
     widgets.record("source_" + std::to_string(i));
   }
   if (selected_source_ < e->sources.size()) {
@@ -452,9 +455,55 @@ void ChatWindow::draw_row(const client::AppModel& model, const client::Transcrip
   }
 }
 
+float ChatWindow::component_height(const client::AppModel& model) const {
+  const auto c = model.pending_component();
+  if (!c) return 0.0f;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float h = style.WindowPadding.y * 2 + ImGui::GetTextLineHeightWithSpacing();  // the title
+  if (!c->error.empty()) h += ImGui::GetTextLineHeightWithSpacing();
+  h += static_cast<float>(c->fields.size()) *
+       (ImGui::GetTextLineHeightWithSpacing() + ImGui::GetFrameHeightWithSpacing());
+  h += ImGui::GetFrameHeightWithSpacing();  // the buttons
+  return h + style.ItemSpacing.y;
+}
+
+void ChatWindow::draw_component(const client::AppModel& model, client::Intents& intents) {
+  const auto c = model.pending_component();
+  if (!c) return;
+  const Palette p;
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, p.card_assistant);
+  ImGui::BeginChild("component", ImVec2(0, component_height(model) - ImGui::GetStyle().ItemSpacing.y),
+                    true, ImGuiWindowFlags_NoScrollbar);
+  ImGui::PushFont(fonts.bold);
+  ImGui::TextColored(p.assistant, "%s", c->title.empty() ? "Parley asks" : c->title.c_str());
+  ImGui::PopFont();
+  if (!c->error.empty()) ImGui::TextColored(p.error, "%s", c->error.c_str());
+  for (const auto& f : c->fields) {
+    ImGui::TextUnformatted((f.label + (f.required ? " *" : "")).c_str());
+    std::string value = f.value;
+    ImGui::SetNextItemWidth(-1);
+    ImGui::InputText(("##field_" + f.name).c_str(), &value);
+    widgets.record("component_field_" + f.name);
+    if (value != f.value) intents.component_value = std::make_pair(f.name, value);
+  }
+  if (c->type == "form") {
+    if (ImGui::Button(c->submit_label.c_str())) intents.component_action = "submit";
+    widgets.record("component_submit");
+  }
+  for (std::size_t i = 0; i < c->buttons.size(); ++i) {
+    if (i > 0) ImGui::SameLine();
+    if (ImGui::Button((c->buttons[i].label + "##button_" + c->buttons[i].id).c_str()))
+      intents.component_action = c->buttons[i].id;
+    widgets.record("component_button_" + c->buttons[i].id);
+  }
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+}
+
 void ChatWindow::draw_composer(const client::AppModel& model, client::Intents& intents) {
   const Palette p;
   const ImGuiStyle& style = ImGui::GetStyle();
+  draw_component(model, intents);
   ImGui::Dummy(ImVec2(0, style.ItemSpacing.y * 0.5f));
   const std::string typing = model.typing_line();
   ImGui::TextColored(p.text_dim, "%s", typing.empty() ? " " : typing.c_str());

@@ -66,6 +66,9 @@ struct ChatWindow {
   std::size_t selected_source_ = 0;
   bool open_sources_ = false;
   void draw_composer(const client::AppModel& model, client::Intents& intents);
+  // The assistant's newest unanswered component (a form or buttons) above the composer.
+  void draw_component(const client::AppModel& model, client::Intents& intents);
+  float component_height(const client::AppModel& model) const;
 };
 
 }  // namespace parley::web

@@ -207,6 +207,19 @@ BEGIN
   DELETE FROM passages WHERE document_id = old.id;
 END;
 )sql"},
+    // Reminders the assistant set: announced when due, also after a restart.
+    Step{9, R"sql(
+CREATE TABLE reminders (
+  id INTEGER PRIMARY KEY,
+  room_id INTEGER NOT NULL REFERENCES rooms (id),
+  author TEXT NOT NULL,
+  text TEXT NOT NULL,
+  due_ms INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'cancelled'))
+);
+CREATE INDEX reminders_pending ON reminders (due_ms) WHERE state = 'pending';
+)sql"},
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "fts_match.hpp"
 #include "sqlite_document_store.hpp"
+#include "sqlite_reminder_store.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
@@ -197,9 +198,11 @@ struct SqliteHistoryStore::Impl {
 
 SqliteHistoryStore::SqliteHistoryStore(const std::string& path)
     : impl_(std::make_unique<Impl>(path)),
-      documents_(std::make_unique<SqliteDocumentStore>(impl_->db)) {}
+      documents_(std::make_unique<SqliteDocumentStore>(impl_->db)),
+      reminders_(std::make_unique<SqliteReminderStore>(impl_->db)) {}
 
 DocumentStore& SqliteHistoryStore::documents() { return *documents_; }
+ReminderStore& SqliteHistoryStore::reminders() { return *reminders_; }
 
 SqliteHistoryStore::~SqliteHistoryStore() = default;
 
@@ -282,6 +285,7 @@ bool SqliteHistoryStore::delete_room(const std::string& room) {
     if (!row) return false;
     for (const char* sql : {"DELETE FROM messages WHERE room_id = ?1",
                             "DELETE FROM documents WHERE room_id = ?1",
+                            "DELETE FROM reminders WHERE room_id = ?1",
                             "DELETE FROM room_members WHERE room_id = ?1",
                             "DELETE FROM rooms WHERE id = ?1"}) {
       SQLite::Statement s(impl_->db, sql);

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "log.hpp"
+#include "reminder_desk.hpp"
 #include "parley/codec.hpp"
 #include "provider_generation.hpp"
 #include "provider_prompt.hpp"
@@ -28,6 +29,9 @@ struct AssistantRunner::Stream {
   std::size_t next = 0;
   std::size_t prompt_tokens = 0;
   std::string finish_reason = "stop";
+  // An interactive component the reply carries (its row's data); its completion repeats
+  // it, so clients that watched the stream have it too.
+  nlohmann::json component;
   std::chrono::steady_clock::time_point last_checkpoint = std::chrono::steady_clock::now();
 };
 
@@ -52,8 +56,10 @@ AssistantRunner::AssistantRunner(net::io_context& ioc, HistoryWorker& history, F
       fanout_(fanout),
       live_(live),
       delay_ms_(delay_ms),
-      checkpoint_ms_(checkpoint_ms) {
+      checkpoint_ms_(checkpoint_ms),
+      reminders_(ioc, history, fanout) {
   if (provider) provider_ = std::make_unique<OpenAiClient>(ioc_, std::move(*provider));
+  reminders_.start();
 }
 
 AssistantRunner::~AssistantRunner() = default;
@@ -84,6 +90,12 @@ void AssistantRunner::respond(const protocol::ChatMessage& prompt,
   row.ts_ms = now_ms();
   history_.post(
       {[this, s, row, prompt, options](history::HistoryStore& store) -> HistoryWorker::Continuation {
+         // A reminder asked for (in words or through its form) is the reminders' turn.
+         if (auto turn = ReminderDesk::take_turn(prompt, row.ts_ms, store.reminders())) {
+           auto reply_row = row;
+           reply_row.data = turn->component;
+           return store_reply(s, reply_row, prompt, options, turn->plan, store, turn->created);
+         }
          // The tools run here, off the network threads: the history search reads the
          // store; the plan's steps are stored right after the reply's row, as its work.
          const auto terms = BuiltinAssistant::search_terms(prompt.text);
@@ -99,42 +111,55 @@ void AssistantRunner::respond(const protocol::ChatMessage& prompt,
          const auto passages =
              store.documents().search(prompt.room, BuiltinAssistant::question_terms(prompt.text), 3);
          const ReplyPlan plan = assistant_.plan(prompt, hits, row.ts_ms, passages);
-         s->pieces = BuiltinAssistant::tokenize(plan.reply);
-         if (options.max_tokens != 0 && s->pieces.size() > options.max_tokens) {
-           s->pieces.resize(options.max_tokens);
-           s->finish_reason = "length";
-         }
-         s->prompt_tokens = BuiltinAssistant::tokenize(prompt.text).size();
-         auto stored = store.append(row).message;
-         s->seq = stored.seq;
-         std::vector<protocol::ChatMessage> steps;
-         for (const PlannedStep& step : plan.steps) {
-           history::NewMessage m;
-           m.room = prompt.room;
-           m.author = BuiltinAssistant::kName;
-           m.kind = protocol::MessageKind::step;
-           m.text = step.text;
-           m.gen_id = s->gen_id;
-           m.status = MessageStatus::complete;
-           m.ts_ms = row.ts_ms;
-           m.ref = stored.seq;
-           m.data = step.data;
-           steps.push_back(store.append(m).message);
-         }
-         return [this, s, stored, steps, reply_to = prompt.seq] {
-           live_.start({s->gen_id, s->room, s->seq, "", false, stored.ts_ms, s->prompt_tokens});
-           fanout_.publish(s->room, encode_frame(protocol::StreamStarted{
-                                        s->room, s->gen_id, s->seq, reply_to, stored.author,
-                                        stored.ts_ms}));
-           fanout_.publish(s->room, encode_frame(protocol::Typing{s->room, stored.author, true}));
-           for (const auto& step : steps) fanout_.publish(s->room, encode_frame(protocol::Posted{step}));
-           begin_stream(s);
-         };
+         return store_reply(s, row, prompt, options, plan, store, std::nullopt);
        },
        [this](const std::string& what) {
          --running_;
          log_line("assistant could not store its reply: " + what);
        }});
+}
+
+HistoryWorker::Continuation AssistantRunner::store_reply(
+    const std::shared_ptr<Stream>& s, const history::NewMessage& row,
+    const protocol::ChatMessage& prompt, const protocol::GenerationOptions& options,
+    const ReplyPlan& plan, history::HistoryStore& store,
+    std::optional<history::Reminder> reminder) {
+  s->pieces = BuiltinAssistant::tokenize(plan.reply);
+  if (!row.data.empty()) {
+    const auto data = nlohmann::json::parse(row.data, nullptr, false);
+    if (data.is_object() && data.contains("component")) s->component = data["component"];
+  }
+  if (options.max_tokens != 0 && s->pieces.size() > options.max_tokens) {
+    s->pieces.resize(options.max_tokens);
+    s->finish_reason = "length";
+  }
+  s->prompt_tokens = BuiltinAssistant::tokenize(prompt.text).size();
+  auto stored = store.append(row).message;
+  s->seq = stored.seq;
+  std::vector<protocol::ChatMessage> steps;
+  for (const PlannedStep& step : plan.steps) {
+    history::NewMessage m;
+    m.room = prompt.room;
+    m.author = BuiltinAssistant::kName;
+    m.kind = protocol::MessageKind::step;
+    m.text = step.text;
+    m.gen_id = s->gen_id;
+    m.status = MessageStatus::complete;
+    m.ts_ms = row.ts_ms;
+    m.ref = stored.seq;
+    m.data = step.data;
+    steps.push_back(store.append(m).message);
+  }
+  return [this, s, stored, steps, reply_to = prompt.seq, reminder] {
+    if (reminder) reminders_.schedule(*reminder);
+    live_.start({s->gen_id, s->room, s->seq, "", false, stored.ts_ms, s->prompt_tokens});
+    fanout_.publish(s->room, encode_frame(protocol::StreamStarted{
+                                 s->room, s->gen_id, s->seq, reply_to, stored.author,
+                                 stored.ts_ms}));
+    fanout_.publish(s->room, encode_frame(protocol::Typing{s->room, stored.author, true}));
+    for (const auto& step : steps) fanout_.publish(s->room, encode_frame(protocol::Posted{step}));
+    begin_stream(s);
+  };
 }
 
 void AssistantRunner::begin_stream(std::shared_ptr<Stream> s) {
@@ -181,8 +206,9 @@ void AssistantRunner::end(const std::shared_ptr<Stream>& s, MessageStatus status
   // are the pieces it streamed (filled in by finish()).
   const std::string reason = status == MessageStatus::complete ? s->finish_reason
                                                                : protocol::to_string(status);
-  finish(s->gen_id, s->room, s->seq, status,
-         {{"finish_reason", reason}, {"model", BuiltinAssistant::kModel}});
+  nlohmann::json figures = {{"finish_reason", reason}, {"model", BuiltinAssistant::kModel}};
+  if (!s->component.is_null()) figures["component"] = s->component;
+  finish(s->gen_id, s->room, s->seq, status, std::move(figures));
 }
 
 void AssistantRunner::finish(const std::string& gen_id, const std::string& room, std::uint64_t seq,
@@ -325,6 +351,7 @@ bool AssistantRunner::stop(const std::string& room, const std::string& gen_id) {
 
 void AssistantRunner::stop_all() {
   stopped_ = true;
+  reminders_.stop();
   for (auto& g : live_.all()) {
     if (g.closed) continue;
     if (auto p = provider_generation(g.gen_id)) {

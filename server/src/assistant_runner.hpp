@@ -25,6 +25,7 @@
 #include "history_worker.hpp"
 #include "live_generations.hpp"
 #include "openai_client.hpp"
+#include "reminder_scheduler.hpp"
 
 namespace parley::server {
 
@@ -71,6 +72,14 @@ class AssistantRunner {
   // then publishes the end.
   void finish(const std::string& gen_id, const std::string& room, std::uint64_t seq,
               protocol::MessageStatus status, nlohmann::json figures);
+  // Stores the built-in reply's row and the plan's steps (on the history worker) and
+  // returns what starts its stream; a reminder it set is scheduled then.
+  HistoryWorker::Continuation store_reply(const std::shared_ptr<Stream>& s,
+                                          const history::NewMessage& row,
+                                          const protocol::ChatMessage& prompt,
+                                          const protocol::GenerationOptions& options,
+                                          const ReplyPlan& plan, history::HistoryStore& store,
+                                          std::optional<history::Reminder> reminder);
   void respond_with_provider(const protocol::ChatMessage& prompt,
                              const protocol::GenerationOptions& options);
   std::shared_ptr<ProviderGeneration> provider_generation(const std::string& gen_id);
@@ -83,6 +92,7 @@ class AssistantRunner {
   unsigned delay_ms_;
   unsigned checkpoint_ms_;
   BuiltinAssistant assistant_;
+  ReminderScheduler reminders_;
   std::unique_ptr<OpenAiClient> provider_;  // null: the built-in assistant answers
   std::mutex generations_mutex_;
   std::map<std::string, std::shared_ptr<ProviderGeneration>> generations_;  // by gen_id

@@ -116,6 +116,7 @@ void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& s
   if (auto* f = std::get_if<FetchHistory>(&msg)) return on_fetch_history(peer, user, *f);
   if (auto* g = std::get_if<StopGeneration>(&msg)) return on_stop(peer, *g);
   if (auto* r = std::get_if<Regenerate>(&msg)) return on_regenerate(peer, user, *r);
+  if (auto* c = std::get_if<ComponentSubmit>(&msg)) return on_component_submit(peer, user, *c);
   if (auto* u = std::get_if<UploadChunk>(&msg)) return uploads_.on_chunk(peer, user, *u);
   if (auto* u = std::get_if<UploadInit>(&msg)) return uploads_.on_init(peer, user, *u);
   if (auto* u = std::get_if<UploadFinish>(&msg)) return uploads_.on_finish(peer, user, *u);
@@ -416,6 +417,72 @@ void ChatService::on_regenerate(const std::shared_ptr<Subscriber>& peer, const s
        },
        [peer, room = m.room](const std::string&) {
          peer->deliver(error_frame(codes::internal, "could not read the room's history", room));
+       }});
+}
+
+void ChatService::on_component_submit(const std::shared_ptr<Subscriber>& peer,
+                                      const std::string& user, const ComponentSubmit& m) {
+  auto refuse = [&](const char* code, std::string why) {
+    peer->deliver(error_frame(code, std::move(why), m.room));
+  };
+  if (!presence_.contains(m.room, peer.get())) return refuse(codes::not_joined, "join the room first");
+  const auto values = nlohmann::json::parse(m.values, nullptr, false);
+  if (!values.is_object() || values.size() > 20) {
+    return refuse(codes::bad_field, "component_submit.values: an object of at most 20 fields");
+  }
+  std::string summary;
+  for (const auto& [name, value] : values.items()) {
+    if (!value.is_string() || name.size() > 64 || value.get_ref<const std::string&>().size() > 2000) {
+      return refuse(codes::bad_field, "component_submit.values." + name + ": text up to 2000 bytes");
+    }
+    const auto& text = value.get_ref<const std::string&>();
+    if (text.empty()) continue;
+    if (!summary.empty()) summary += " \u00B7 ";
+    summary += name + ": " + text;
+  }
+  if (m.action.empty() || m.action.size() > 64) {
+    return refuse(codes::bad_field, "component_submit.action: 1 to 64 bytes");
+  }
+  history_.post(
+      {[this, peer, m, user, values, summary](history::HistoryStore& store) -> HistoryWorker::Continuation {
+         if (!store.member_role(m.room, user)) {
+           return [peer, f = error_frame(codes::not_joined, "you are not a member of this room",
+                                         m.room)] { peer->deliver(f); };
+         }
+         const auto target = store.at(m.room, m.seq);
+         const auto data = target ? nlohmann::json::parse(target->data.empty() ? "{}" : target->data,
+                                                          nullptr, false)
+                                  : nlohmann::json();
+         if (!target || target->kind != MessageKind::assistant || !data.is_object() ||
+             !data.contains("component")) {
+           return [peer, f = error_frame(codes::invalid_target,
+                                         "component_submit.seq: no component of the assistant there",
+                                         m.room)] { peer->deliver(f); };
+         }
+         const auto& component = data["component"];
+         // The answer is a message of the user's, saying what it answers.
+         history::NewMessage row;
+         row.room = m.room;
+         row.author = user;
+         row.kind = MessageKind::user;
+         row.text = m.action == "submit" ? (summary.empty() ? std::string("(sent the form)") : summary)
+                                         : "pressed \"" + m.action + "\"";
+         for (const auto& b : component.value("buttons", nlohmann::json::array())) {
+           if (b.is_object() && b.value("id", "") == m.action) row.text = "pressed \"" + b.value("label", m.action) + "\"";
+         }
+         row.status = MessageStatus::complete;
+         row.ts_ms = now_ms();
+         row.data = nlohmann::json{{"submit", {{"seq", m.seq}, {"action", m.action},
+                                               {"values", values}, {"target", component}}}}
+                        .dump();
+         auto stored = store.append(row).message;
+         return [this, stored] {
+           fanout_.publish(stored.room, frame_of(Posted{stored}));
+           assistant_.respond(stored);
+         };
+       },
+       [peer, room = m.room](const std::string&) {
+         peer->deliver(error_frame(codes::internal, "the answer could not be stored", room));
        }});
 }
 

@@ -13,6 +13,7 @@
 #include "conversation_states.hpp"
 #include "fanout.hpp"
 #include "frames.hpp"
+#include <nlohmann/json.hpp>
 #include "history_worker.hpp"
 #include "live_generations.hpp"
 #include "parley/protocol.hpp"
@@ -72,6 +73,8 @@ class ChatService {
   void on_unsubscribe(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                       const protocol::Unsubscribe& m);
   void on_stop(const std::shared_ptr<Subscriber>& peer, const protocol::StopGeneration& m);
+  void on_component_submit(const std::shared_ptr<Subscriber>& peer, const std::string& user,
+                           const protocol::ComponentSubmit& m);
   void on_regenerate(const std::shared_ptr<Subscriber>& peer, const std::string& user,
                      const protocol::Regenerate& m);
   // The options' bounds (validation.hpp) and a model this server's assistant serves;

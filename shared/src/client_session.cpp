@@ -172,6 +172,11 @@ validation::Verdict Session::upload(std::string_view file_name, std::string_view
   return v;
 }
 
+void Session::submit_component(std::uint64_t seq, std::string_view action,
+                               std::string values_json) {
+  write(protocol::ComponentSubmit{options_.room, seq, std::string(action), std::move(values_json)});
+}
+
 void Session::delete_document(std::uint64_t id) {
   write(protocol::DeleteDocument{options_.room, id});
 }

@@ -167,6 +167,13 @@ void to_json(OrderedJson& j, const DocumentDeleted& m) {
   j["document_id"] = m.document_id;
 }
 
+void to_json(OrderedJson& j, const ComponentSubmit& m) {
+  j["room"] = m.room;
+  j["seq"] = m.seq;
+  j["action"] = m.action;
+  put_object(j, "values", m.values);
+}
+
 void to_json(OrderedJson& j, const Regenerate& m) {
   j["room"] = m.room;
   j["seq"] = m.seq;
@@ -704,6 +711,11 @@ bool from_json(Object& o, DocumentDeleted& m) {
   return o.required("room", m.room) && o.required("document_id", m.document_id);
 }
 
+bool from_json(Object& o, ComponentSubmit& m) {
+  return o.required("room", m.room) && o.required("seq", m.seq) &&
+         o.optional("action", m.action) && o.optional("values", ObjectText{m.values}.self());
+}
+
 bool from_json(Object& o, Regenerate& m) {
   return o.required("room", m.room) && o.required("seq", m.seq) &&
          o.optional("options", m.options);
@@ -939,6 +951,7 @@ constexpr Decoder kDecoders[] = {
     {"history_page", &decode_body<HistoryPage>},
     {"stop", &decode_body<StopGeneration>},
     {"regenerate", &decode_body<Regenerate>},
+    {"component_submit", &decode_body<ComponentSubmit>},
     {"upload_init", &decode_body<UploadInit>},
     {"upload_ready", &decode_body<UploadReady>},
     {"upload_chunk", &decode_body<UploadChunk>},

@@ -54,6 +54,7 @@ struct TypeName {
   const char* operator()(const DocumentUpdate&) const { return "document"; }
   const char* operator()(const DeleteDocument&) const { return "delete_document"; }
   const char* operator()(const DocumentDeleted&) const { return "document_deleted"; }
+  const char* operator()(const ComponentSubmit&) const { return "component_submit"; }
   const char* operator()(const StateChangeRequest&) const { return "state_change_request"; }
   const char* operator()(const StateUpdate&) const { return "state_update"; }
   const char* operator()(const TranscriptUpdate&) const { return "transcript_update"; }

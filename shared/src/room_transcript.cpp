@@ -189,6 +189,7 @@ void RoomTranscript::merge_event(const protocol::ChatMessage& m, std::string_vie
   e->gen_id = m.gen_id;
   e->ts_ms = m.ts_ms;
   e->ref = m.ref;
+  note_data(*e, m);
   e->needs_refresh = false;
   if (own) {
     e->delivery = Delivery::sent;
@@ -208,6 +209,19 @@ bool add_member(std::vector<std::uint64_t>& group, std::uint64_t seq) {
 }
 
 }  // namespace
+
+void RoomTranscript::note_data(Entry& e, const protocol::ChatMessage& m) {
+  if (m.data.empty()) return;
+  const auto data = nlohmann::json::parse(m.data, nullptr, false);
+  if (!data.is_object()) return;
+  if (auto c = data.find("component"); c != data.end() && c->is_object()) e.component = c->dump();
+  if (auto s = data.find("submit"); s != data.end() && s->is_object()) {
+    if (Entry* target = find_seq_mut(s->value("seq", std::uint64_t{0})); target != nullptr && !target->answered) {
+      target->answered = true;
+      touch(target);
+    }
+  }
+}
 
 void RoomTranscript::file_version(const Entry& e) {
   if (e.pending()) return;
@@ -287,6 +301,7 @@ void RoomTranscript::merge_older(const std::vector<protocol::ChatMessage>& page,
   ++revision_;
   std::vector<Entry> fresh;  // ascending, none of them held yet
   std::vector<const protocol::ChatMessage*> held;
+  std::vector<const protocol::ChatMessage*> with_data;  // components and answers, once in place
   for (const auto& m : page) {
     if (m.seq == 0) continue;
     if (m.kind == protocol::MessageKind::step) {
@@ -326,6 +341,7 @@ void RoomTranscript::merge_older(const std::vector<protocol::ChatMessage>& page,
     e.gen_id = m.gen_id;
     e.ts_ms = m.ts_ms;
     e.ref = m.ref;
+    if (!m.data.empty()) with_data.push_back(&m);
     fresh.push_back(std::move(e));
   }
   std::vector<std::uint64_t> versioned;  // filed once they are in place
@@ -353,6 +369,9 @@ void RoomTranscript::merge_older(const std::vector<protocol::ChatMessage>& page,
   }
   for (std::uint64_t seq : versioned) {
     if (const Entry* e = find_seq_mut(seq)) file_version(*e);
+  }
+  for (const auto* m : with_data) {
+    if (Entry* e = find_seq_mut(m->seq)) note_data(*e, *m);
   }
   for (const auto* m : held) merge_event(*m, self);
 }
@@ -471,6 +490,7 @@ void RoomTranscript::complete(const protocol::StreamCompleted& c) {
   if (const auto data = nlohmann::json::parse(c.data, nullptr, false); data.is_object()) {
     e->completion_tokens = data.value("completion_tokens", std::uint64_t{0});
     e->duration_ms = data.value("duration_ms", std::int64_t{0});
+    if (auto comp = data.find("component"); comp != data.end() && comp->is_object()) e->component = comp->dump();
   }
   e->text = c.text;
   e->status = c.status;

@@ -169,6 +169,7 @@ const std::vector<std::string>& optional_fields(const std::string& type) {
       {"welcome", {"max_text_bytes"}},
       {"send", {"options", "edits"}},
       {"regenerate", {"options"}},
+      {"component_submit", {"action", "values"}},
       {"stream_completed", {"data"}},
       {"state_change_request", {"reason"}},
       {"state_update", {"user", "reason"}},

@@ -61,7 +61,8 @@ TEST(TypeName, EveryAlternativeHasItsOwnTag) {
                                          "regenerate", "upload_init", "upload_ready",
                                          "upload_chunk", "upload_progress", "upload_finish",
                                          "upload_done", "list_documents", "documents", "document",
-                                         "delete_document", "document_deleted"}));
+                                         "delete_document", "document_deleted",
+                                         "component_submit"}));
   EXPECT_EQ(tags.size(), std::variant_size_v<Message>) << "a sample of every alternative";
 }
 

@@ -1,5 +1,7 @@
 #include "parley/client_model/app_model.hpp"
 
+#include "parley/client_model/snapshot_json.hpp"
+
 #include <utility>
 
 namespace parley::client {
@@ -73,6 +75,33 @@ void AppModel::apply(const Intents& intents) {
     }
   }
   if (intents.delete_document) session_.delete_document(*intents.delete_document);
+  if (intents.component_value || intents.component_action) {
+    const auto c = pending_component();
+    if (c && c->seq != component_seq_) {
+      component_seq_ = c->seq;
+      component_drafts_.clear();
+    }
+    if (c && intents.component_value) component_drafts_[intents.component_value->first] = intents.component_value->second;
+    if (c && intents.component_action) {
+      const auto now = pending_component();  // with the edit above
+      const bool submit = *intents.component_action == "submit";
+      if (submit && !missing_fields(*now).empty()) {
+        refusal_ = "fill in: " + missing_fields(*now);
+      } else {
+        std::string values = "{";
+        if (submit) {
+          for (const auto& f : now->fields) {
+            if (values.size() > 1) values += ',';
+            values += json_quote(f.name) + ":" + json_quote(f.value);
+          }
+        }
+        values += "}";
+        session_.submit_component(now->seq, *intents.component_action, std::move(values));
+        component_drafts_.clear();
+        refusal_.clear();
+      }
+    }
+  }
   if (intents.cancel_edit) {
     editing_seq_ = 0;
     message_draft_.clear();
@@ -124,6 +153,17 @@ void AppModel::apply(const Intents& intents) {
       refusal_ = v.reason;
     }
   }
+}
+
+std::optional<ComponentView> AppModel::pending_component() const {
+  const auto& entries = session_.transcript().entries();
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+    if (it->kind != protocol::MessageKind::assistant || it->hidden || it->component.empty()) continue;
+    if (it->answered || it->status == protocol::MessageStatus::streaming) return std::nullopt;
+    static const std::map<std::string, std::string> kNone;
+    return make_component_view(*it, it->seq == component_seq_ ? component_drafts_ : kNone);
+  }
+  return std::nullopt;
 }
 
 void AppModel::file_chosen(const std::string& name, const std::string& media_type,

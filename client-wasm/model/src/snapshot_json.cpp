@@ -142,7 +142,19 @@ std::string snapshot_json(const AppModel& model) {
            ",\"passages\":" + std::to_string(docs[i].passages) +
            ",\"error\":" + json_quote(docs[i].error) + "}";
   }
-  out += "],\"uploads\":[";
+  out += "],\"component\":";
+  if (const auto c = model.pending_component()) {
+    out += "{\"seq\":" + std::to_string(c->seq) + ",\"type\":" + json_quote(c->type) +
+           ",\"error\":" + json_quote(c->error) + ",\"fields\":{";
+    for (std::size_t i = 0; i < c->fields.size(); ++i) {
+      if (i > 0) out += ',';
+      out += json_quote(c->fields[i].name) + ":" + json_quote(c->fields[i].value);
+    }
+    out += "}}";
+  } else {
+    out += "null";
+  }
+  out += ",\"uploads\":[";
   const auto ups = s.documents().uploads();
   for (std::size_t i = 0; i < ups.size(); ++i) {
     if (i > 0) out += ',';

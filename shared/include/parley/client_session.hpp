@@ -108,6 +108,10 @@ class Session {
   // Shows the previous (`step` < 0) or next version of the message at `seq`.
   void show_version(std::uint64_t seq, int step);
 
+  // Answers the interactive component of the message at `seq`: "submit" with a form's
+  // values (a JSON object of strings), or a button's id.
+  void submit_component(std::uint64_t seq, std::string_view action, std::string values_json);
+
   // ---- documents ----
   // Uploads a file to the room on screen (chunked; resumed after a reconnect). The
   // room cannot be switched until it is done or failed.

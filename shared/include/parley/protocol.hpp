@@ -173,6 +173,18 @@ struct Regenerate {
   friend bool operator==(const Regenerate&, const Regenerate&) = default;
 };
 
+// Answers an interactive component (docs/protocol.md, section 9c) the assistant sent in
+// the message at `seq`: `action` is "submit" for a form, else the pressed button's id;
+// `values` a JSON object of the form's fields (strings). Stored as a user message whose
+// data says what it answers; the assistant goes on from it.
+struct ComponentSubmit {
+  std::string room;
+  std::uint64_t seq = 0;
+  std::string action = "submit";
+  std::string values = "{}";
+  friend bool operator==(const ComponentSubmit&, const ComponentSubmit&) = default;
+};
+
 // ---- documents and uploads (docs/protocol.md, section 9b) ----
 
 // A file given to a room: the assistant retrieves passages of it when answering.
@@ -601,7 +613,7 @@ using Message =
                  StopGeneration, StateChangeRequest, StateUpdate, TranscriptUpdate,
                  SpeechEvent, Regenerate, UploadInit, UploadReady, UploadChunk, UploadProgress,
                  UploadFinish, UploadDone, ListDocuments, DocumentList, DocumentUpdate,
-                 DeleteDocument, DocumentDeleted>;
+                 DeleteDocument, DocumentDeleted, ComponentSubmit>;
 
 // The wire tag of each alternative ("hello", "join", "send", "ping", "welcome",
 // "joined", "ack", "message", "stream_started", "stream_delta", "stream_completed",

@@ -59,6 +59,10 @@ struct Entry {
   // regenerated reply) show one at a time: the others are `hidden`, and so are the
   // replies to a hidden version. `version` counts from 1 of `versions` (0 when single).
   std::uint64_t ref = 0;
+  // An interactive component the assistant sent with this reply (docs/protocol.md 9c),
+  // as JSON text; "" for none. `answered` once someone answered it.
+  std::string component;
+  bool answered = false;
   bool hidden = false;
   std::uint32_t version = 0;
   std::uint32_t versions = 0;
@@ -136,6 +140,8 @@ class RoomTranscript {
   // Versions: file a stored user or assistant entry in its group, then bring the group's
   // hidden/version fields (and those of replies to its members) up to date.
   void file_version(const Entry& e);
+  // A component in a stored event's data, and answers naming one (data.submit.seq).
+  void note_data(Entry& e, const protocol::ChatMessage& m);
   void apply_edit_group(std::uint64_t root);
   void apply_reply_group(std::uint64_t prompt);
   void set_version(Entry& e, bool hidden, std::uint32_t version, std::uint32_t versions);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "parley/history/document_store.hpp"
+#include "parley/history/reminder_store.hpp"
 #include "parley/protocol.hpp"
 
 namespace parley::history {
@@ -166,6 +167,8 @@ class HistoryStore {
 
   // The rooms' documents and their passages (same thread, same database).
   virtual DocumentStore& documents() = 0;
+  // Reminders set in the rooms (same thread, same database).
+  virtual ReminderStore& reminders() = 0;
 
   // Runs `work` inside one transaction: all its writes commit together or not at all
   // (group commit for a batch of appends). Nested calls join the outer transaction.

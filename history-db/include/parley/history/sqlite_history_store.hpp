@@ -54,6 +54,7 @@ class SqliteHistoryStore final : public HistoryStore {
   std::size_t interrupt_streaming() override;
   void batch(const std::function<void()>& work) override;
   DocumentStore& documents() override;
+  ReminderStore& reminders() override;
 
   int schema_version() const;
 
@@ -61,6 +62,7 @@ class SqliteHistoryStore final : public HistoryStore {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::unique_ptr<DocumentStore> documents_;
+  std::unique_ptr<ReminderStore> reminders_;
 };
 
 }  // namespace parley::history

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
+#include "parley/client_model/component_view.hpp"
 #include "parley/client_model/intents.hpp"
 #include "parley/client_model/view_entry.hpp"
 #include "parley/client_session.hpp"
@@ -49,6 +51,8 @@ class AppModel {
   std::uint64_t editing_seq() const { return editing_seq_; }
   // A file the user picked (the platform read it): uploaded to the room on screen.
   void file_chosen(const std::string& name, const std::string& media_type, std::string bytes);
+  // The newest component of the assistant nobody answered yet, with the user's drafts.
+  std::optional<ComponentView> pending_component() const;
   const std::string& new_room_draft() const { return new_room_draft_; }
   const std::string& invite_draft() const { return invite_draft_; }
   protocol::MemberRole invite_role() const { return invite_role_; }
@@ -80,6 +84,8 @@ class AppModel {
   std::string name_draft_;
   std::string message_draft_;
   std::uint64_t editing_seq_ = 0;
+  std::uint64_t component_seq_ = 0;  // the component the drafts belong to
+  std::map<std::string, std::string> component_drafts_;
   std::string new_room_draft_;
   std::string invite_draft_;
   protocol::MemberRole invite_role_ = protocol::MemberRole::member;

@@ -32,6 +32,10 @@ struct Intents {
   std::optional<std::uint64_t> regenerate;     // Regenerate pressed on an ended reply
   std::optional<std::uint64_t> edit_message;   // Edit pressed on the user's own message
   bool cancel_edit = false;
+  // The assistant's component: a form field edited (name, value); a button or Submit
+  // pressed ("submit" or the button's id).
+  std::optional<std::pair<std::string, std::string>> component_value;
+  std::optional<std::string> component_action;
   bool pick_file = false;                      // "Upload file…": the platform opens its picker
   std::optional<std::uint64_t> delete_document;
   // An arrow of a version switcher: the message's seq and -1 (previous) or +1 (next).
