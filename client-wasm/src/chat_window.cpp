@@ -84,6 +84,7 @@ void ChatWindow::draw(const client::AppModel& model, client::Intents& intents) {
                      ImGui::GetTextLineHeightWithSpacing();
   if (!model.refusal().empty()) composer_h += ImGui::GetTextLineHeightWithSpacing();
   if (model.editing_seq() != 0) composer_h += ImGui::GetFrameHeightWithSpacing();
+  if (model.options_open()) composer_h += 2 * ImGui::GetFrameHeightWithSpacing();
   composer_h += component_height(model);
   layout_transcript(model);
   ImGui::BeginChild("transcript", ImVec2(0, -composer_h), false);
@@ -500,6 +501,29 @@ void ChatWindow::draw_component(const client::AppModel& model, client::Intents& 
   ImGui::PopStyleColor();
 }
 
+void ChatWindow::draw_options(const client::AppModel& model, client::Intents& intents) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const auto& drafts = model.option_drafts();
+  auto field = [&](const char* name, const char* hint, float width) {
+    const auto it = drafts.find(name);
+    std::string value = it == drafts.end() ? std::string() : it->second;
+    ImGui::SetNextItemWidth(width);
+    ImGui::InputTextWithHint((std::string("##option_") + name).c_str(), hint, &value);
+    widgets.record(std::string("option_") + name);
+    if (value != (it == drafts.end() ? std::string() : it->second))
+      intents.option_value = std::make_pair(std::string(name), value);
+  };
+  const float quarter = (ImGui::GetContentRegionAvail().x - 3 * style.ItemSpacing.x) / 4;
+  field("model", "model (default)", quarter);
+  ImGui::SameLine();
+  field("temperature", "temperature 0-2", quarter);
+  ImGui::SameLine();
+  field("max_tokens", "max tokens", quarter);
+  ImGui::SameLine();
+  field("history", "history (messages)", quarter);
+  field("system_prompt", "system prompt (for model providers)", -1);
+}
+
 void ChatWindow::draw_composer(const client::AppModel& model, client::Intents& intents) {
   const Palette p;
   const ImGuiStyle& style = ImGui::GetStyle();
@@ -508,6 +532,16 @@ void ChatWindow::draw_composer(const client::AppModel& model, client::Intents& i
   const std::string typing = model.typing_line();
   ImGui::TextColored(p.text_dim, "%s", typing.empty() ? " " : typing.c_str());
   const float send_w = ImGui::CalcTextSize("Send").x + style.FramePadding.x * 4;
+  {
+    // How the assistant should answer: model, temperature, max tokens, history, system
+    // prompt for the next messages (and regenerations).
+    const char* label = model.options_open() ? "Hide options" : "Options";
+    const float w = ImGui::CalcTextSize(label).x + style.FramePadding.x * 2;
+    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetContentRegionMax().x - w));
+    if (ImGui::SmallButton(label)) intents.toggle_options = true;
+    widgets.record("options_button");
+  }
+  if (model.options_open()) draw_options(model, intents);
 
   if (model.editing_seq() != 0) {
     // Editing: Send makes a new version of the message (and the assistant answers it).

@@ -69,6 +69,8 @@ struct ChatWindow {
   // The assistant's newest unanswered component (a form or buttons) above the composer.
   void draw_component(const client::AppModel& model, client::Intents& intents);
   float component_height(const client::AppModel& model) const;
+  // The per-message options panel under the typing line.
+  void draw_options(const client::AppModel& model, client::Intents& intents);
 };
 
 }  // namespace parley::web

@@ -52,9 +52,14 @@ validation::Verdict Session::start(std::string_view name, std::string token) {
   return v;
 }
 
-validation::Verdict Session::send(std::string_view text, std::int64_t now_ms, std::uint64_t edits) {
+validation::Verdict Session::send(std::string_view text, std::int64_t now_ms, std::uint64_t edits,
+                                  std::optional<protocol::GenerationOptions> options) {
   validation::Verdict v = validation::check_text(text, max_text_bytes_);
   if (!v) return v;
+  if (options) {
+    v = validation::check_options(*options);
+    if (!v) return v;
+  }
   if (phase_ == Phase::signed_out) {
     v.code = codes::not_joined;
     v.reason = "sign in first";
@@ -68,6 +73,7 @@ validation::Verdict Session::send(std::string_view text, std::int64_t now_ms, st
   e.client_id = next_id_();
   e.ts_ms = now_ms;
   e.ref = edits;
+  e.options = std::move(options);
   if (phase_ == Phase::live) write_send(e);
   transcript_.add_pending(std::move(e));
   changed();
@@ -193,8 +199,8 @@ bool Session::documents_frame_elsewhere(const protocol::Message& m) const {
   return false;
 }
 
-void Session::regenerate(std::uint64_t seq) {
-  write(protocol::Regenerate{options_.room, seq, std::nullopt});
+void Session::regenerate(std::uint64_t seq, std::optional<protocol::GenerationOptions> options) {
+  write(protocol::Regenerate{options_.room, seq, std::move(options)});
 }
 
 void Session::show_version(std::uint64_t seq, int step) {
@@ -656,7 +662,7 @@ void Session::write(const protocol::Message& m) {
 }
 
 void Session::write_send(const Entry& e) {
-  write(protocol::Send{options_.room, e.client_id, e.text, std::nullopt, e.ref});
+  write(protocol::Send{options_.room, e.client_id, e.text, e.options, e.ref});
 }
 
 bool Session::socket_open() const {

@@ -1,6 +1,9 @@
 #include "parley/client_model/app_model.hpp"
 
+#include <cstdlib>
+
 #include "parley/client_model/snapshot_json.hpp"
+#include "parley/error_codes.hpp"
 
 #include <utility>
 
@@ -64,7 +67,17 @@ void AppModel::apply(const Intents& intents) {
   }
   if (intents.leave_room) session_.leave_room();
   if (intents.stop_generation) session_.stop_generation(*intents.stop_generation);
-  if (intents.regenerate) session_.regenerate(*intents.regenerate);
+  if (intents.toggle_options) options_open_ = !options_open_;
+  if (intents.option_value) option_drafts_[intents.option_value->first] = intents.option_value->second;
+  if (intents.regenerate) {
+    std::string error;
+    const auto options = generation_options(&error);
+    if (error.empty()) {
+      session_.regenerate(*intents.regenerate, options);
+    } else {
+      refusal_ = error;
+    }
+  }
   if (intents.show_version) session_.show_version(intents.show_version->first, intents.show_version->second);
   if (intents.edit_message) {
     // The message's text goes into the field; Send then sends it as a new version.
@@ -143,7 +156,15 @@ void AppModel::apply(const Intents& intents) {
     }
   }
   if (intents.send && session_.signed_in()) {
-    validation::Verdict v = session_.send(message_draft_, now_ms_, editing_seq_);
+    std::string error;
+    const auto options = generation_options(&error);
+    validation::Verdict v;
+    if (!error.empty()) {
+      v.code = error_codes::bad_field;
+      v.reason = error;
+    } else {
+      v = session_.send(message_draft_, now_ms_, editing_seq_, options);
+    }
     if (v) {
       message_draft_.clear();
       editing_seq_ = 0;
@@ -153,6 +174,51 @@ void AppModel::apply(const Intents& intents) {
       refusal_ = v.reason;
     }
   }
+}
+
+std::optional<protocol::GenerationOptions> AppModel::generation_options(std::string* error) const {
+  protocol::GenerationOptions o;
+  bool any = false;
+  auto field = [&](const char* name) -> std::string {
+    const auto it = option_drafts_.find(name);
+    if (it == option_drafts_.end()) return {};
+    const auto b = it->second.find_first_not_of(" \t");
+    if (b == std::string::npos) return {};
+    any = true;
+    return it->second.substr(b, it->second.find_last_not_of(" \t") - b + 1);
+  };
+  auto fail = [&](std::string why) -> std::optional<protocol::GenerationOptions> {
+    if (error != nullptr) *error = std::move(why);
+    return std::nullopt;
+  };
+  auto whole = [](const std::string& s, std::uint64_t max) -> std::optional<std::uint32_t> {
+    if (s.empty() || s.size() > 6 || s.find_first_not_of("0123456789") != std::string::npos)
+      return std::nullopt;
+    const auto n = std::stoull(s);
+    if (n > max) return std::nullopt;
+    return static_cast<std::uint32_t>(n);
+  };
+  o.model = field("model");
+  o.system_prompt = field("system_prompt");
+  if (const auto t = field("temperature"); !t.empty()) {
+    char* end = nullptr;
+    const double d = std::strtod(t.c_str(), &end);
+    if (end != t.c_str() + t.size() || !(d >= 0.0 && d <= 2.0)) return fail("temperature: a number from 0 to 2");
+    o.temperature = d;
+  }
+  if (const auto m = field("max_tokens"); !m.empty()) {
+    const auto n = whole(m, 32768);
+    if (!n || *n == 0) return fail("max tokens: a whole number from 1 to 32768");
+    o.max_tokens = *n;
+  }
+  if (const auto h = field("history"); !h.empty()) {
+    const auto n = whole(h, 200);
+    if (!n) return fail("history: a whole number of messages from 0 to 200");
+    o.history = *n;
+  }
+  if (!any) return std::nullopt;
+  if (auto v = validation::check_options(o); !v) return fail(v.reason);
+  return o;
 }
 
 std::optional<ComponentView> AppModel::pending_component() const {

@@ -89,6 +89,15 @@ std::string snapshot_json(const AppModel& model) {
   out += ",\"name_draft\":" + json_quote(model.name_draft());
   out += ",\"draft\":" + json_quote(model.message_draft());
   out += ",\"editing_seq\":" + std::to_string(model.editing_seq());
+  out += std::string(",\"options_open\":") + (model.options_open() ? "true" : "false");
+  out += ",\"options\":{";
+  bool first_option = true;
+  for (const auto& [name, value] : model.option_drafts()) {
+    if (!first_option) out += ',';
+    first_option = false;
+    out += json_quote(name) + ":" + json_quote(value);
+  }
+  out += "}";
   out += ",\"error\":";
   if (const auto& e = s.last_error()) {
     out += "{\"code\":" + json_quote(e->code) + ",\"message\":" + json_quote(e->message) +

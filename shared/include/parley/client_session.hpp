@@ -63,7 +63,9 @@ class Session {
   // Queues a message; it is written now when the room is joined, else after joining.
   // `edits` non-zero: the message is a new version of the user's own message at that
   // seq (edit and resend), kept and resent like any other send.
-  validation::Verdict send(std::string_view text, std::int64_t now_ms, std::uint64_t edits = 0);
+  // `options` shape the assistant's answer (checked here as the server checks them).
+  validation::Verdict send(std::string_view text, std::int64_t now_ms, std::uint64_t edits = 0,
+                           std::optional<protocol::GenerationOptions> options = std::nullopt);
   // Skips the rest of the reconnect delay.
   void retry_now();
   void dismiss_error() { last_error_.reset(); }
@@ -104,7 +106,8 @@ class Session {
   void stop_generation(std::string_view gen_id);
   // Asks for another version of the assistant's reply at `seq`; it streams in as a new
   // reply, shown in place of the earlier version (show_version switches between them).
-  void regenerate(std::uint64_t seq);
+  void regenerate(std::uint64_t seq,
+                  std::optional<protocol::GenerationOptions> options = std::nullopt);
   // Shows the previous (`step` < 0) or next version of the message at `seq`.
   void show_version(std::uint64_t seq, int step);
 

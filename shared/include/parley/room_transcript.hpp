@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,8 @@ struct Entry {
   // regenerated reply) show one at a time: the others are `hidden`, and so are the
   // replies to a hidden version. `version` counts from 1 of `versions` (0 when single).
   std::uint64_t ref = 0;
+  // The user's own pending send: how the assistant should answer it (sent again with it).
+  std::optional<protocol::GenerationOptions> options = std::nullopt;
   // An interactive component the assistant sent with this reply (docs/protocol.md 9c),
   // as JSON text; "" for none. `answered` once someone answered it.
   std::string component;

@@ -259,6 +259,61 @@ async def test_deleting_a_document(binary):
         await server.stop()
 
 
+def make_pdf(pages):
+    """A minimal PDF 1.4, one page per text (Helvetica), with a correct xref table."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (4 + 2 * i) for i in range(len(pages)))
+               + b"] /Count %d >>" % len(pages),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    for i, text in enumerate(pages):
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                       b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (5 + 2 * i))
+        escaped = text.encode().replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+        content = b"BT /F1 12 Tf 72 720 Td (" + escaped + b") Tj ET"
+        objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    pdf = b"%PDF-1.4\n"
+    offsets = []
+    for i, obj in enumerate(objects):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % (i + 1) + obj + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return pdf
+
+
+async def test_a_pdf_is_read_page_by_page(binary):
+    server = Server(binary)
+    await server.start()
+    try:
+        ann = await Client.connect(server.port, "ann")
+        await ann.join("lobby")
+        pdf = make_pdf(["Quarterly report: revenue grew in every region.",
+                        "The warehouse in Tromso closes on Fridays at noon."])
+        done = await upload(ann, "lobby", "pdf-1", "report.pdf", pdf, "application/pdf")
+        assert done["document"]["kind"] == "pdf", done
+        while True:
+            update = (await ann.recv_type("document"))["document"]
+            if update["state"] != "processing":
+                break
+        assert update["state"] == "ready" and update["passages"] == 2, update
+        await ann.send("send", room="lobby", client_id="q-1", text="When does the Tromso warehouse close?")
+        sources = None
+        while True:
+            frame = await ann.recv()
+            if frame["type"] == "message" and frame["message"].get("data", {}).get("step") == "sources":
+                sources = frame["message"]["data"]["sources"]
+            if frame["type"] == "stream_completed":
+                break
+        assert sources and sources[0]["document"] == "report.pdf", sources
+        assert sources[0]["location"] == "page 2", sources
+        assert "Fridays at noon" in frame["text"], frame["text"]
+        await ann.close()
+    finally:
+        await server.stop()
+
+
 class Clamd:
     """A ClamAV daemon of this test's own, with a signature database made here."""
 
@@ -357,6 +412,7 @@ TESTS = [
     test_an_upload_resumes_after_the_connection_drops,
     test_every_refusal_has_its_code_and_changes_nothing,
     test_a_document_that_cannot_be_read_fails_visibly,
+    test_a_pdf_is_read_page_by_page,
     test_deleting_a_document,
     test_the_virus_scanner_refuses_eicar,
     test_a_scanner_that_is_not_there_refuses_rather_than_lets_through,

@@ -51,6 +51,11 @@ class AppModel {
   std::uint64_t editing_seq() const { return editing_seq_; }
   // A file the user picked (the platform read it): uploaded to the room on screen.
   void file_chosen(const std::string& name, const std::string& media_type, std::string bytes);
+  // The per-message options panel: whether it shows, its fields as typed, and the
+  // options they make (nullopt when all are empty; an error text when one is invalid).
+  bool options_open() const { return options_open_; }
+  const std::map<std::string, std::string>& option_drafts() const { return option_drafts_; }
+  std::optional<protocol::GenerationOptions> generation_options(std::string* error = nullptr) const;
   // The newest component of the assistant nobody answered yet, with the user's drafts.
   std::optional<ComponentView> pending_component() const;
   const std::string& new_room_draft() const { return new_room_draft_; }
@@ -84,6 +89,8 @@ class AppModel {
   std::string name_draft_;
   std::string message_draft_;
   std::uint64_t editing_seq_ = 0;
+  bool options_open_ = false;
+  std::map<std::string, std::string> option_drafts_;
   std::uint64_t component_seq_ = 0;  // the component the drafts belong to
   std::map<std::string, std::string> component_drafts_;
   std::string new_room_draft_;

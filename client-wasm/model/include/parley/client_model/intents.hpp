@@ -36,6 +36,10 @@ struct Intents {
   // pressed ("submit" or the button's id).
   std::optional<std::pair<std::string, std::string>> component_value;
   std::optional<std::string> component_action;
+  // Per-message options for the assistant: the panel shown or hidden, a field edited
+  // ("model", "temperature", "max_tokens", "system_prompt", "history").
+  bool toggle_options = false;
+  std::optional<std::pair<std::string, std::string>> option_value;
   bool pick_file = false;                      // "Upload file…": the platform opens its picker
   std::optional<std::uint64_t> delete_document;
   // An arrow of a version switcher: the message's seq and -1 (previous) or +1 (next).
