@@ -530,6 +530,7 @@ void ChatWindow::draw_composer(const client::AppModel& model, client::Intents& i
   draw_component(model, intents);
   ImGui::Dummy(ImVec2(0, style.ItemSpacing.y * 0.5f));
   const std::string typing = model.typing_line();
+  const float line_w = ImGui::GetContentRegionAvail().x;
   ImGui::TextColored(p.text_dim, "%s", typing.empty() ? " " : typing.c_str());
   const float send_w = ImGui::CalcTextSize("Send").x + style.FramePadding.x * 4;
   {
@@ -537,7 +538,7 @@ void ChatWindow::draw_composer(const client::AppModel& model, client::Intents& i
     // prompt for the next messages (and regenerations).
     const char* label = model.options_open() ? "Hide options" : "Options";
     const float w = ImGui::CalcTextSize(label).x + style.FramePadding.x * 2;
-    ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetContentRegionMax().x - w));
+    ImGui::SameLine(line_w - w);  // from the left of the group this column is
     if (ImGui::SmallButton(label)) intents.toggle_options = true;
     widgets.record("options_button");
   }

@@ -55,7 +55,9 @@ void RoomSidebar::draw_documents(const client::AppModel& model, client::Intents&
   }
   const auto& docs = s.documents().documents();
   if (docs.empty() && s.documents().uploads().empty()) {
-    ImGui::TextColored(p.text_dim, "none yet: the assistant reads what you upload");
+    ImGui::PushStyleColor(ImGuiCol_Text, p.text_dim);
+    ImGui::TextWrapped("none yet: the assistant reads what you upload");
+    ImGui::PopStyleColor();
   }
   for (const auto& d : docs) {
     std::string state = d.state == "processing" ? "processing " + std::to_string(d.progress) + "%"

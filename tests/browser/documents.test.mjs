@@ -136,6 +136,20 @@ try {
   await shot(page, 'd06-reminder-set');
   s = await waitForState(page, (st) => st.entries.some((e) => e.text.startsWith('\u23f0 Reminder') &&
     e.text.includes('check the hangar doors')), 'the reminder announced');
+
+  // Per-message options: at most 3 tokens for the next answer.
+  await clickWidget(page, 'options_button');
+  await waitForState(page, (st) => st.options_open, 'the options panel');
+  await clickWidget(page, 'option_max_tokens');
+  await typeText(page, '3');
+  await waitForState(page, (st) => st.options.max_tokens === '3', 'max tokens typed');
+  const before = s.entries.filter((e) => e.kind === 'assistant').length;
+  await sendMessage(page, 'Tell me everything about this room');
+  s = await waitForState(page, (st) => st.entries.filter((e) => e.kind === 'assistant' &&
+    e.status === 'complete').length > before && st.entries[st.entries.length - 1].badge.startsWith('3 tokens'),
+    'a three-token answer');
+  await nextFrames(page, 2);
+  await shot(page, 'd07-options');
   await context.close();
 } finally {
   await shutDown(browser, server, work);
