@@ -13,6 +13,8 @@
 #include <poppler-global.h>
 #include <poppler-page.h>
 
+#include "parley/validation.hpp"
+
 namespace parley::server {
 namespace {
 
@@ -115,52 +117,14 @@ std::optional<std::string> find_kind(const std::array<KindName, N>& table, std::
   return std::nullopt;
 }
 
-// Offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong
-// forms, no surrogates, nothing above U+10FFFF), or npos.
-std::size_t invalid_utf8_offset(std::string_view text) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  std::size_t i = 0;
-  const std::size_t n = text.size();
-  while (i < n) {
-    const unsigned char c = byte(i);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      length = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      length = 3;
-      if (c == 0xE0) low = 0xA0;
-      if (c == 0xED) high = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      length = 4;
-      if (c == 0xF0) low = 0x90;
-      if (c == 0xF4) high = 0x8F;
-    } else {
-      return i;
-    }
-    if (i + length > n) return i;
-    if (byte(i + 1) < low || byte(i + 1) > high) return i;
-    for (std::size_t k = 2; k < length; ++k) {
-      if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return i;
-    }
-    i += length;
-  }
-  return npos;
-}
-
 // Replaces each ill-formed byte with U+FFFD and drops NUL bytes.
 std::string sanitize_utf8(std::string text) {
-  if (invalid_utf8_offset(text) == npos && text.find('\0') == npos) return text;
+  if (validation::first_invalid_utf8(text) == npos && text.find('\0') == npos) return text;
   std::string out;
   out.reserve(text.size());
   std::string_view rest = text;
   while (!rest.empty()) {
-    const std::size_t bad = invalid_utf8_offset(rest);
+    const std::size_t bad = validation::first_invalid_utf8(rest);
     const std::string_view good = rest.substr(0, bad == npos ? rest.size() : bad);
     for (char c : good) {
       if (c != '\0') out += c;
@@ -301,7 +265,7 @@ ExtractedDocument extract_text(const std::filesystem::path& file, ExtractedDocum
     content.erase(0, 3);
     base = 3;
   }
-  if (const std::size_t bad = invalid_utf8_offset(content); bad != npos) {
+  if (const std::size_t bad = validation::first_invalid_utf8(content); bad != npos) {
     return failed(std::move(doc), "bad_document",
                   with_offset("the file is not valid UTF-8 text: invalid byte at offset ", base + bad));
   }

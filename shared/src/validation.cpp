@@ -80,7 +80,7 @@ bool is_alnum(char c) { return is_lower_alnum(c) || (c >= 'A' && c <= 'Z'); }
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view s) {
+std::size_t first_invalid_utf8(std::string_view s) {
   const std::size_t n = s.size();
   std::size_t i = 0;
   while (i < n) {
@@ -105,18 +105,20 @@ bool is_valid_utf8(std::string_view s) {
       if (c == 0xF0) low = 0x90;
       if (c == 0xF4) high = 0x8F;
     } else {
-      return false;
+      return i;
     }
-    if (n - i < length) return false;
+    if (n - i < length) return i;
     const auto second = static_cast<unsigned char>(s[i + 1]);
-    if (second < low || second > high) return false;
+    if (second < low || second > high) return i;
     for (std::size_t k = 2; k < length; ++k) {
-      if (!is_continuation(static_cast<unsigned char>(s[i + k]))) return false;
+      if (!is_continuation(static_cast<unsigned char>(s[i + k]))) return i;
     }
     i += length;
   }
-  return true;
+  return std::string_view::npos;
 }
+
+bool is_valid_utf8(std::string_view s) { return first_invalid_utf8(s) == std::string_view::npos; }
 
 Verdict check_name(std::string_view name, std::size_t max_bytes) {
   const char* code = error_codes::invalid_name;

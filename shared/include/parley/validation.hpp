@@ -24,6 +24,9 @@ struct Verdict {
 };
 
 bool is_valid_utf8(std::string_view s);
+// The offset of the first byte that does not start a well-formed UTF-8 sequence, or
+// std::string_view::npos when `s` is valid UTF-8.
+std::size_t first_invalid_utf8(std::string_view s);
 // Names (of users) compare without regard to ASCII case, as the server compares them.
 bool same_name(std::string_view a, std::string_view b);
 
