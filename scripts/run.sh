@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-bash scripts/setup.sh
+bash scripts/setup.sh run
 PARLEY_SKIP_WASM=0 bash scripts/build.sh -DPARLEY_BUILD_TESTS=OFF
 
 mkdir -p "$ROOT/data"

@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
-# Installs what Parley needs to build and test, skipping quickly what is present.
+# Installs what Parley needs, skipping quickly what is present.
+#   setup.sh run    what building and running the server and the web client need
+#   setup.sh test   that, plus what the tests need (GoogleTest, Python's websockets, clamd,
+#                   clang's sanitizer and fuzzer runtimes, Chromium and playwright-core)
 # Sources Dear ImGui from Debian's `imgui` source package into .deps/ (git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+MODE=${1:-test}
+case "$MODE" in run|test) ;; *) echo "usage: setup.sh [run|test]" >&2; exit 2 ;; esac
 
-NATIVE_PKGS=(build-essential cmake libboost1.81-dev libsqlitecpp-dev libsqlite3-dev libgtest-dev
-  libgmock-dev nlohmann-json3-dev libssl-dev libjwt-dev pkg-config fonts-dejavu-core python3-websockets nodejs npm
-  libpoppler-cpp-dev clamav-daemon)
-WASM_PKGS=(emscripten)
-BROWSER_PKGS=(chromium)
+# Running needs the compiler, the libraries and Emscripten (the client is built from source).
+RUN_PKGS=(build-essential cmake pkg-config libboost1.81-dev libsqlitecpp-dev libsqlite3-dev
+  nlohmann-json3-dev libssl-dev libjwt-dev libpoppler-cpp-dev fonts-dejavu-core)
+TEST_PKGS=(libgtest-dev libgmock-dev python3-websockets clamav-daemon clang libclang-rt-14-dev
+  libfuzzer-14-dev)
+WASM_PKGS=(emscripten nodejs)
+BROWSER_PKGS=(chromium nodejs npm)
 
-want=("${NATIVE_PKGS[@]}")
+want=("${RUN_PKGS[@]}")
 [ "${PARLEY_SKIP_WASM:-0}" = 1 ] || want+=("${WASM_PKGS[@]}")
-[ "${PARLEY_SKIP_BROWSER:-0}" = 1 ] || want+=("${BROWSER_PKGS[@]}")
+if [ "$MODE" = test ]; then
+  want+=("${TEST_PKGS[@]}")
+  [ "${PARLEY_SKIP_BROWSER:-0}" = 1 ] || want+=("${BROWSER_PKGS[@]}")
+fi
 
 missing=()
 for p in "${want[@]}"; do
@@ -58,7 +68,8 @@ if [ "${PARLEY_SKIP_WASM:-0}" != 1 ] && [ ! -f "$IMGUI_DIR/imgui.cpp" ]; then
 fi
 
 # Browser-test tooling from npm (never a downloaded browser).
-if [ "${PARLEY_SKIP_BROWSER:-0}" != 1 ] && [ ! -d "$ROOT/tests/browser/node_modules/playwright-core" ]; then
+if [ "$MODE" = test ] && [ "${PARLEY_SKIP_BROWSER:-0}" != 1 ] &&
+   [ ! -d "$ROOT/tests/browser/node_modules/playwright-core" ]; then
   echo "setup: installing playwright-core"
-  (cd "$ROOT/tests/browser" && npm install --no-audit --no-fund --silent)
+  (cd "$ROOT/tests/browser" && npm ci --no-audit --no-fund --silent)
 fi

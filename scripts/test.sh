@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-bash scripts/setup.sh
+bash scripts/setup.sh test
 bash scripts/build.sh -DPARLEY_BUILD_TESTS=ON -DPARLEY_WERROR=ON
 
 cd "$ROOT/build/native"

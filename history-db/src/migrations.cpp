@@ -220,6 +220,29 @@ CREATE TABLE reminders (
 );
 CREATE INDEX reminders_pending ON reminders (due_ms) WHERE state = 'pending';
 )sql"},
+    // Names compare without case everywhere, so a retried send is found whatever the
+    // letter case its author reconnected with. Rows stored twice before this only by
+    // case keep their text but stop claiming the client_id.
+    // Replies the assistant owes: written with the message they answer, deleted when the
+    // reply's row is stored, answered at start when a crash or a stop came between.
+    Step{10, R"sql(
+UPDATE messages SET client_id = NULL
+  WHERE client_id IS NOT NULL AND EXISTS (
+    SELECT 1 FROM messages o
+    WHERE o.room_id = messages.room_id AND o.client_id = messages.client_id
+      AND o.author = messages.author COLLATE NOCASE AND o.seq < messages.seq);
+DROP INDEX messages_by_client_id;
+CREATE UNIQUE INDEX messages_by_client_id
+  ON messages (room_id, author COLLATE NOCASE, client_id) WHERE client_id IS NOT NULL;
+
+CREATE TABLE pending_replies (
+  room_id  INTEGER NOT NULL REFERENCES rooms (id),
+  seq      INTEGER NOT NULL,
+  options  TEXT NOT NULL DEFAULT '',
+  since_ms INTEGER NOT NULL,
+  PRIMARY KEY (room_id, seq)
+) WITHOUT ROWID;
+)sql"},
 };
 
 }  // namespace

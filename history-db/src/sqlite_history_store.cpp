@@ -69,8 +69,8 @@ struct SqliteHistoryStore::Impl {
         insert_room(db,
                     "INSERT OR IGNORE INTO rooms (name, epoch, head_seq, created_ms) "
                     "VALUES (?1, ?2, 0, ?3)"),
-        select_by_client_id(db, message_query("WHERE room_id = ?1 AND author = ?2 AND "
-                                              "client_id = ?3")),
+        select_by_client_id(db, message_query("WHERE room_id = ?1 AND author = ?2 COLLATE NOCASE "
+                                              "AND client_id = ?3")),
         insert_message(db,
                        "INSERT INTO messages (room_id, seq, author, kind, text, client_id, "
                        "gen_id, status, ts_ms, ref_seq, data) "
@@ -87,7 +87,8 @@ struct SqliteHistoryStore::Impl {
                                        " AND seq > ?2 ORDER BY seq LIMIT ?3")),
         select_streaming(db,
                          "SELECT r.name, m.seq, m.text FROM messages m JOIN rooms r ON "
-                         "r.id = m.room_id WHERE m.status = 'streaming' ORDER BY r.name, m.seq") {}
+                         "r.id = m.room_id WHERE m.status = 'streaming' ORDER BY r.name, m.seq"),
+        delete_pending(db, "DELETE FROM pending_replies WHERE room_id = ?1 AND seq = ?2") {}
 
   std::optional<RoomRow> find_room(const std::string& name) {
     ResetOnExit reset(select_room);
@@ -161,6 +162,13 @@ struct SqliteHistoryStore::Impl {
       set_head.bind(2, to_db(stored.seq));
       set_head.exec();
     }
+    if (stored.kind == MessageKind::assistant && stored.ref != 0) {
+      // A reply has begun: the duty to answer its message is now the reply's own row.
+      ResetOnExit reset(delete_pending);
+      delete_pending.bind(1, room.id);
+      delete_pending.bind(2, to_db(stored.ref));
+      delete_pending.exec();
+    }
     return {std::move(stored), false};
   }
 
@@ -193,6 +201,7 @@ struct SqliteHistoryStore::Impl {
   SQLite::Statement select_recent;
   SQLite::Statement select_after;
   SQLite::Statement select_streaming;
+  SQLite::Statement delete_pending;
   int batch_depth = 0;  // > 0 while a transaction opened by batch() is running
 };
 
@@ -283,7 +292,8 @@ bool SqliteHistoryStore::delete_room(const std::string& room) {
   return impl_->in_transaction([&] {
     auto row = impl_->find_room(room);
     if (!row) return false;
-    for (const char* sql : {"DELETE FROM messages WHERE room_id = ?1",
+    for (const char* sql : {"DELETE FROM pending_replies WHERE room_id = ?1",
+                            "DELETE FROM messages WHERE room_id = ?1",
                             "DELETE FROM documents WHERE room_id = ?1",
                             "DELETE FROM reminders WHERE room_id = ?1",
                             "DELETE FROM room_members WHERE room_id = ?1",
@@ -541,6 +551,38 @@ std::size_t SqliteHistoryStore::interrupt_streaming() {
     return 0;
   });
   return ended;
+}
+
+void SqliteHistoryStore::await_reply(const std::string& room, std::uint64_t seq,
+                                     const std::string& options, std::int64_t since_ms) {
+  SQLite::Statement s(impl_->db, std::string("INSERT OR IGNORE INTO pending_replies "
+                                             "(room_id, seq, options, since_ms) SELECT ") +
+                                     "id, ?2, ?3, ?4 FROM rooms WHERE name = ?1");
+  s.bind(1, room);
+  s.bind(2, to_db(seq));
+  s.bind(3, options);
+  s.bind(4, since_ms);
+  s.exec();
+}
+
+std::vector<PendingReply> SqliteHistoryStore::pending_replies() {
+  SQLite::Statement s(impl_->db,
+                      "SELECT r.name, p.seq, p.options, p.since_ms FROM pending_replies p "
+                      "JOIN rooms r ON r.id = p.room_id ORDER BY p.since_ms, r.name, p.seq");
+  std::vector<PendingReply> out;
+  while (s.executeStep()) {
+    out.push_back({s.getColumn(0).getString(), static_cast<std::uint64_t>(s.getColumn(1).getInt64()),
+                   s.getColumn(2).getString(), s.getColumn(3).getInt64()});
+  }
+  return out;
+}
+
+void SqliteHistoryStore::drop_pending_reply(const std::string& room, std::uint64_t seq) {
+  SQLite::Statement s(impl_->db, std::string("DELETE FROM pending_replies WHERE room_id = ") +
+                                     kRoomIdByName + " AND seq = ?2");
+  s.bind(1, room);
+  s.bind(2, to_db(seq));
+  s.exec();
 }
 
 void SqliteHistoryStore::batch(const std::function<void()>& work) {

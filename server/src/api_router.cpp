@@ -1,7 +1,6 @@
 #include "api_router.hpp"
 
 #include <boost/asio/post.hpp>
-#include <charconv>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -10,6 +9,7 @@
 #include "parley/error_codes.hpp"
 #include "parley/validation.hpp"
 #include "password_hasher.hpp"
+#include "rest_requests.hpp"
 #include "room_access.hpp"
 #include "room_service.hpp"
 
@@ -36,36 +36,7 @@ unsigned status_of(const std::string& code) {
   return 400;
 }
 
-std::optional<Json> parse_object(const std::string& body) {
-  Json j = Json::parse(body, nullptr, false);
-  if (!j.is_object()) return std::nullopt;
-  return j;
-}
-
-std::string string_field(const Json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// "a=1&b=2" -> value of `key`, as an unsigned number.
-std::optional<std::uint64_t> query_number(std::string_view query, std::string_view key) {
-  std::size_t pos = 0;
-  while (pos <= query.size()) {
-    const auto amp = query.find('&', pos);
-    const auto part = query.substr(pos, amp == std::string_view::npos ? amp : amp - pos);
-    const auto eq = part.find('=');
-    if (eq != std::string_view::npos && part.substr(0, eq) == key) {
-      std::uint64_t v = 0;
-      const auto value = part.substr(eq + 1);
-      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-      if (ec == std::errc{} && end == value.data() + value.size()) return v;
-      return std::nullopt;
-    }
-    if (amp == std::string_view::npos) break;
-    pos = amp + 1;
-  }
-  return std::nullopt;
-}
+ApiResponse refused(const RestError& e) { return json_error(e.status, e.code.c_str(), e.message); }
 
 // A name no account or token may have.
 std::optional<ApiResponse> refuse_name(const std::string& name, std::size_t max_bytes) {
@@ -130,7 +101,9 @@ ApiRouter::ApiRouter(const ServerConfig& config, HistoryWorker& history, ChatSer
       tokens_(tokens),
       users_(users),
       connections_(connections),
-      accounts_(accounts) {}
+      accounts_(accounts),
+      sign_ins_(SignInLimits{config.sign_in_failures_per_name, config.sign_in_failures_per_address,
+                             std::chrono::milliseconds(config.sign_in_window_ms)}) {}
 
 ApiRouter::~ApiRouter() { kdf_.join(); }
 
@@ -143,7 +116,7 @@ void ApiRouter::handle(ApiRequest req, Reply reply) {
   }
   if (target == "/api/v1/token") {
     if (req.method != "POST") return reply(json_error(405, "bad_method", "use POST"));
-    return issue_token(req.body, std::move(reply));
+    return issue_token(req.body, req.remote, std::move(reply));
   }
   if (target == "/api/v1/accounts") {
     if (req.method != "POST") return reply(json_error(405, "bad_method", "use POST"));
@@ -162,19 +135,11 @@ void ApiRouter::handle(ApiRequest req, Reply reply) {
   if (target == "/api/v1/rooms") {
     if (req.method == "GET") return list_rooms(who, std::move(reply));
     if (req.method != "POST") return reply(json_error(405, "bad_method", "use GET or POST"));
-    const auto j = parse_object(req.body);
-    if (!j) return reply(json_error(400, codes::bad_json, "the body must be a JSON object"));
-    protocol::CreateRoom create{string_field(*j, "room"), protocol::RoomType::shared,
-                                protocol::AssistantMode::always};
-    // The same words as on the WebSocket: decode them the same way.
-    const auto frame = protocol::decode(
-        Json{{"v", 1}, {"type", "create_room"}, {"room", create.room},
-             {"room_type", j->value("room_type", std::string("shared"))},
-             {"assistant", j->value("assistant", std::string("always"))}}
-            .dump());
-    if (!frame.ok()) return reply(json_error(400, frame.error.code.c_str(), frame.error.message));
-    create = std::get<protocol::CreateRoom>(*frame.value);
-    return rooms_.create(std::make_shared<ReplySubscriber>(std::move(reply)), who.user, create);
+    // The same words as create_room on the WebSocket, decoded the same way.
+    const auto create = parse_create_room(req.body);
+    if (const auto* e = std::get_if<RestError>(&create)) return reply(refused(*e));
+    return rooms_.create(std::make_shared<ReplySubscriber>(std::move(reply)), who.user,
+                         std::get<protocol::CreateRoom>(create));
   }
   constexpr std::string_view kChannels = "/api/v1/channels/";
   if (target.starts_with(kChannels) && target.ends_with("/publish")) {
@@ -206,23 +171,28 @@ void ApiRouter::handle(ApiRequest req, Reply reply) {
   reply(json_error(404, codes::not_found, "no such endpoint"));
 }
 
-void ApiRouter::issue_token(const std::string& body, Reply reply) {
-  const auto j = parse_object(body);
-  if (!j) return reply(json_error(400, codes::bad_json, "the body must be a JSON object"));
-  const std::string name = string_field(*j, "name");
-  const std::string password = string_field(*j, "password");
-  if (auto refused = refuse_name(name, config_.max_name_bytes)) return reply(*refused);
+void ApiRouter::issue_token(const std::string& body, const std::string& remote, Reply reply) {
+  const auto parsed = parse_credentials(body);
+  if (const auto* e = std::get_if<RestError>(&parsed)) return reply(refused(*e));
+  const std::string name = std::get<Credentials>(parsed).name;
+  const std::string password = std::get<Credentials>(parsed).password;
+  if (auto refused_name = refuse_name(name, config_.max_name_bytes)) return reply(*refused_name);
+  if (const auto wait = sign_ins_.wait(name, remote, SignInThrottle::Clock::now()); wait.count() > 0) {
+    Json j{{"error", {{"code", codes::rate_limited},
+                      {"message", "too many failed sign-ins; try again after retry_after_ms"},
+                      {"retry_after_ms", wait.count()}}}};
+    return reply({429, j.dump()});
+  }
   const auto ttl = std::chrono::seconds(config_.token_ttl_s);
-  history_.post({[this, name, password, ttl, reply](
+  history_.post({[this, name, password, remote, ttl, reply](
                      history::HistoryStore& store) -> HistoryWorker::Continuation {
                    auto account = store.find_account(name);
-                   return [this, name, password, ttl, reply, account = std::move(account)] {
+                   return [this, name, password, remote, ttl, reply, account = std::move(account)] {
                      if (!account) {
                        // No account under that name: a bare-name token, if allowed. A
                        // registered name can never be had without its password.
                        if (!config_.dev_login || !password.empty()) {
-                         return reply(json_error(401, codes::bad_credentials,
-                                                 "unknown name or wrong password"));
+                         return refuse_sign_in(name, remote, reply);
                        }
                        TokenClaims c{name, "user", TokenService::now_s(), 0};
                        const std::string t = tokens_.issue(name, "user", ttl, c.issued_at);
@@ -230,11 +200,13 @@ void ApiRouter::issue_token(const std::string& body, Reply reply) {
                        return reply({200, token_json(t, c)});
                      }
                      // The slow part runs on its own thread.
-                     boost::asio::post(kdf_, [this, password, ttl, reply, account] {
+                     boost::asio::post(kdf_, [this, name, password, remote, ttl, reply, account] {
                        if (!verify_password(password, account->password_hash)) {
+                         sign_ins_.failed(name, remote, SignInThrottle::Clock::now());
                          return reply(json_error(401, codes::bad_credentials,
                                                  "unknown name or wrong password"));
                        }
+                       sign_ins_.succeeded(name);
                        TokenClaims c{account->name, account->role, TokenService::now_s(), 0};
                        const std::string t = tokens_.issue(c.user, c.role, ttl, c.issued_at);
                        c.expires_at = c.issued_at + ttl.count();
@@ -247,14 +219,24 @@ void ApiRouter::issue_token(const std::string& body, Reply reply) {
                  }});
 }
 
+void ApiRouter::refuse_sign_in(const std::string& name, const std::string& remote, Reply reply) {
+  boost::asio::post(kdf_, [this, name, remote, reply] {
+    // The same work as checking a real account's password: timing tells nothing.
+    if (decoy_hash_.empty()) decoy_hash_ = hash_password("parley decoy password");
+    (void)verify_password("not the password", decoy_hash_);
+    sign_ins_.failed(name, remote, SignInThrottle::Clock::now());
+    reply(json_error(401, codes::bad_credentials, "unknown name or wrong password"));
+  });
+}
+
 void ApiRouter::create_account(const std::string& body, Reply reply) {
   if (!config_.open_registration) {
     return reply(json_error(403, codes::forbidden, "this server does not take registrations"));
   }
-  const auto j = parse_object(body);
-  if (!j) return reply(json_error(400, codes::bad_json, "the body must be a JSON object"));
-  const std::string name = string_field(*j, "name");
-  const std::string password = string_field(*j, "password");
+  const auto parsed = parse_credentials(body);
+  if (const auto* e = std::get_if<RestError>(&parsed)) return reply(refused(*e));
+  const std::string name = std::get<Credentials>(parsed).name;
+  const std::string password = std::get<Credentials>(parsed).password;
   if (auto refused = refuse_name(name, config_.max_name_bytes)) return reply(*refused);
   if (password.size() < 8 || password.size() > 1024) {
     return reply(json_error(400, codes::bad_field, "password: 8 to 1024 bytes"));
@@ -318,12 +300,12 @@ void ApiRouter::room_details(const TokenClaims& who, const std::string& room, Re
 
 void ApiRouter::messages(const TokenClaims& who, const std::string& room, std::string_view query,
                          Reply reply) {
-  const auto limit = query_number(query, "limit").value_or(50);
-  if (limit == 0 || limit > validation::kMaxHistoryLimit) {
-    return reply(json_error(400, codes::bad_field, "limit: 1 to 200"));
-  }
-  const auto after = query_number(query, "after");
-  const auto before = query_number(query, "before");
+  const auto parsed = parse_page_query(query);
+  if (const auto* e = std::get_if<RestError>(&parsed)) return reply(refused(*e));
+  const PageQuery page_query = std::get<PageQuery>(parsed);
+  const std::uint32_t limit = page_query.limit;
+  const auto after = page_query.after;
+  const auto before = page_query.before;
   history_.post({[user = who.user, room, after, before, limit, reply](
                      history::HistoryStore& store) -> HistoryWorker::Continuation {
                    const auto info = store.find_room(room);
@@ -332,10 +314,9 @@ void ApiRouter::messages(const TokenClaims& who, const std::string& room, std::s
                        (!role && info->type != protocol::RoomType::shared)) {
                      return [reply] { reply(json_error(404, codes::not_found, "no such room")); };
                    }
-                   const auto n = static_cast<std::uint32_t>(limit);
-                   const auto page = after    ? store.after(room, *after, n)
-                                     : before ? store.before(room, *before, n)
-                                              : store.recent(room, n);
+                   const auto page = after    ? store.after(room, *after, limit)
+                                     : before ? store.before(room, *before, limit)
+                                              : store.recent(room, limit);
                    std::string body = "{\"room\":" + Json(room).dump() +
                                       ",\"epoch\":" + Json(info->epoch).dump() +
                                       ",\"head_seq\":" + std::to_string(info->head_seq) +
@@ -354,10 +335,9 @@ void ApiRouter::messages(const TokenClaims& who, const std::string& room, std::s
 
 void ApiRouter::post_message(const TokenClaims& who, const std::string& room,
                              const std::string& body, Reply reply) {
-  const auto j = parse_object(body);
-  if (!j) return reply(json_error(400, codes::bad_json, "the body must be a JSON object"));
-  protocol::Send send{room, string_field(*j, "client_id"), string_field(*j, "text")};
-  chat_.post_message(who.user, send, answer_with(std::move(reply)));
+  const auto send = parse_send(body, room);
+  if (const auto* e = std::get_if<RestError>(&send)) return reply(refused(*e));
+  chat_.post_message(who.user, std::get<protocol::Send>(send), answer_with(std::move(reply)));
 }
 
 void ApiRouter::publish(const TokenClaims& who, const std::string& channel,
@@ -366,13 +346,10 @@ void ApiRouter::publish(const TokenClaims& who, const std::string& channel,
     return reply(json_error(403, codes::forbidden, "publishing needs a service token"));
   }
   if (auto v = validation::check_room(channel); !v) return reply(json_error(400, v.code, v.reason));
-  const auto j = parse_object(body);
-  if (!j) return reply(json_error(400, codes::bad_json, "the body must be a JSON object"));
-  protocol::Send send{channel, string_field(*j, "client_id"), string_field(*j, "text")};
-  chat_.post_message(
-      who.user, send,
-      answer_with(std::move(reply)),
-      /*as_service=*/true);
+  const auto send = parse_send(body, channel);
+  if (const auto* e = std::get_if<RestError>(&send)) return reply(refused(*e));
+  chat_.post_message(who.user, std::get<protocol::Send>(send), answer_with(std::move(reply)),
+                     /*as_service=*/true);
 }
 
 void ApiRouter::stats(const TokenClaims& who, Reply reply) {

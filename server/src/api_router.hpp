@@ -15,6 +15,7 @@
 #include "history_worker.hpp"
 #include "room_service.hpp"
 #include "server_config.hpp"
+#include "sign_in_throttle.hpp"
 #include "token_service.hpp"
 #include "user_directory.hpp"
 
@@ -25,6 +26,7 @@ struct ApiRequest {
   std::string target;         // path and query
   std::string authorization;  // the Authorization header, "" when absent
   std::string body;
+  std::string remote;         // the client's address, for limits per address
 };
 
 struct ApiResponse {
@@ -44,7 +46,10 @@ class ApiRouter {
   void handle(ApiRequest request, Reply reply);
 
  private:
-  void issue_token(const std::string& body, Reply reply);
+  void issue_token(const std::string& body, const std::string& remote, Reply reply);
+  // Answers a sign-in that failed, after as long as checking a password takes (so an
+  // unknown name and a wrong password cost the same), and counts the failure.
+  void refuse_sign_in(const std::string& name, const std::string& remote, Reply reply);
   void create_account(const std::string& body, Reply reply);
   void list_rooms(const TokenClaims& who, Reply reply);
   void room_details(const TokenClaims& who, const std::string& room, Reply reply);
@@ -64,6 +69,8 @@ class ApiRouter {
   const UserDirectory& users_;
   const std::atomic<std::size_t>& connections_;
   AccountNames& accounts_;
+  SignInThrottle sign_ins_;
+  std::string decoy_hash_;           // checked against for unknown names; kdf_ thread only
   boost::asio::thread_pool kdf_{1};  // slow password hashing, off the network threads
 };
 

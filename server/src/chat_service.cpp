@@ -63,23 +63,34 @@ ChatService::ChatService(const ServerConfig& config, HistoryWorker& history, Fan
       accounts_(accounts),
       uploads_(config, history, fanout, presence) {
   // A room made again under a deleted one's name starts its conversation at idle.
-  rooms_.on_room_deleted([this](const std::string& room) { states_.forget(room); });
+  // Its documents' files go with it, unless another room's document has the same content.
+  rooms_.on_room_deleted([this](const std::string& room, const std::vector<std::string>& files) {
+    states_.forget(room);
+    uploads_.remove_files(files);
+  });
 }
 
 void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                            std::string_view frame, bool binary) {
+  // Every frame counts against the connection's rate limits, also one that is refused
+  // before it is understood (too large, not UTF-8, not JSON, of no known type): garbage
+  // is not parsed and answered without bound. Pings and upload chunks are the exceptions,
+  // once they are known to be such.
   if (frame.size() > config_.max_message_bytes) {
+    if (!admit(peer, state, "", frame.size())) return;
     peer->deliver(error_frame(codes::too_large,
                               "frame of " + std::to_string(frame.size()) + " bytes exceeds " +
                                   std::to_string(config_.max_message_bytes)));
     return;
   }
   if (binary && !validation::is_valid_utf8(frame)) {
+    if (!admit(peer, state, "", frame.size())) return;
     peer->deliver(error_frame(codes::bad_utf8, "frame is not valid UTF-8"));
     return;
   }
   auto decoded = decode(frame);
   if (!decoded.ok()) {
+    if (!admit(peer, state, decoded.error.type, frame.size())) return;
     peer->deliver(error_frame(decoded.error.code.c_str(), decoded.error.message,
                               decoded.error.type));
     return;
@@ -88,7 +99,13 @@ void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& s
   // An upload's chunks are bounded by the upload itself (its declared size, in order, a
   // few uploads at a time), not by the connection's chat rate.
   const bool metered = !std::holds_alternative<Ping>(msg) && !std::holds_alternative<UploadChunk>(msg);
-  if (metered && !admit(peer, state, msg, frame.size())) return;
+  if (metered) {
+    const auto* send = std::get_if<Send>(&msg);
+    if (!admit(peer, state, send != nullptr ? send->client_id : std::string(type_name(msg)),
+               frame.size())) {
+      return;
+    }
+  }
   if (auto* hello = std::get_if<Hello>(&msg)) return on_hello(peer, state, *hello);
   if (!state.greeted) {
     peer->deliver(error_frame(codes::hello_required, "the first frame must be hello",
@@ -140,19 +157,17 @@ void ChatService::on_frame(const std::shared_ptr<Subscriber>& peer, PeerState& s
 }
 
 bool ChatService::admit(const std::shared_ptr<Subscriber>& peer, PeerState& state,
-                        const Message& msg, std::size_t bytes) {
+                        const std::string& ref, std::size_t bytes) {
   if (!state.limiter) {
     state.limiter = std::make_unique<RateLimiter>(
         RateLimit{config_.rate_frames, config_.rate_bytes, config_.rate_window});
   }
   const auto wait = state.limiter->try_acquire(RateLimiter::Clock::now(), bytes);
   if (wait.count() == 0) return true;
-  const auto* send = std::get_if<Send>(&msg);
   Error e{codes::rate_limited,
           "too many frames or bytes in " + std::to_string(config_.rate_window.count()) +
               " ms; nothing was done, try again after retry_after_ms",
-          send != nullptr ? send->client_id : std::string(type_name(msg)),
-          static_cast<std::uint32_t>(std::min<std::int64_t>(wait.count(), UINT32_MAX))};
+          ref, static_cast<std::uint32_t>(std::min<std::int64_t>(wait.count(), UINT32_MAX))};
   peer->deliver(frame_of(e));
   return false;
 }
@@ -476,6 +491,7 @@ void ChatService::on_component_submit(const std::shared_ptr<Subscriber>& peer,
                                                {"values", values}, {"target", component}}}}
                         .dump();
          auto stored = store.append(row).message;
+         store.await_reply(stored.room, stored.seq, "", row.ts_ms);
          return [this, stored] {
            fanout_.publish(stored.room, frame_of(Posted{stored}));
            assistant_.respond(stored);
@@ -653,6 +669,13 @@ void ChatService::post_message(const std::string& user, const Send& m,
            };
          }
          if (!as_service && !store.member_role(row.room, row.author)) {
+           // Outsiders of a private or group room hear what a missing room would say
+           // (section 14); a shared room is anyone's to join, so its name tells nothing.
+           if (info->type != RoomType::shared) {
+             return [done, room = row.room, id = row.client_id] {
+               done(Error{codes::not_found, "no room '" + room + "' that you may see", id, 0});
+             };
+           }
            return [done, id = row.client_id] {
              done(Error{codes::not_joined, "you are not a member of this room", id, 0});
            };
@@ -674,8 +697,15 @@ void ChatService::post_message(const std::string& user, const Send& m,
            stored_row.ref = target->ref != 0 ? target->ref : target->seq;
          }
          auto result = store.append(stored_row);
-         // The assistant answers people, not services' status lines.
+         // The assistant answers people, not services' status lines. Its duty to answer
+         // is stored with the message, before the ack: a crash cannot lose one without
+         // the other.
          const bool answer = !as_service && wants_assistant(info->assistant, row.text);
+         if (answer && !result.duplicate) {
+           store.await_reply(row.room, result.message.seq,
+                             options == GenerationOptions{} ? std::string() : json_of(options),
+                             row.ts_ms);
+         }
          return [this, done, answer, options, result = std::move(result)] {
            auto& msg = result.message;
            done(Ack{msg.room, msg.client_id, msg.seq, result.duplicate});

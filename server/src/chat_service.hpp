@@ -57,8 +57,10 @@ class ChatService {
  private:
   // Applies the connection's rate limit; answers rate_limited and returns false when the
   // frame must be dropped.
-  bool admit(const std::shared_ptr<Subscriber>& peer, PeerState& state,
-             const protocol::Message& msg, std::size_t bytes);
+  // Counts one frame of `bytes` against the connection's limits; false (and the peer
+  // told rate_limited, with `ref`) when it does not fit.
+  bool admit(const std::shared_ptr<Subscriber>& peer, PeerState& state, const std::string& ref,
+             std::size_t bytes);
   void on_hello(const std::shared_ptr<Subscriber>& peer, PeerState& state,
                 const protocol::Hello& m);
   void on_join(const std::shared_ptr<Subscriber>& peer, PeerState& state,

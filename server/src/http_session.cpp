@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/websocket.hpp>
+#include <atomic>
 #include <chrono>
 
 #include "api_router.hpp"
@@ -92,7 +93,7 @@ http::message_generator handle(const Request& req, ServerContext& ctx) {
 }  // namespace
 
 HttpSession::HttpSession(net::ip::tcp::socket&& socket, ServerContext& ctx)
-    : stream_(std::move(socket)), ctx_(ctx) {}
+    : stream_(std::move(socket)), ctx_(ctx), read_deadline_(stream_.get_executor()) {}
 
 void HttpSession::run() {
   net::dispatch(stream_.get_executor(),
@@ -101,16 +102,43 @@ void HttpSession::run() {
 
 void HttpSession::do_read() {
   parser_.emplace();
-  parser_->body_limit(64 * 1024);
-  parser_->header_limit(16 * 1024);
-  stream_.expires_after(std::chrono::seconds(30));
+  parser_->body_limit(kBodyLimit);
+  parser_->header_limit(kHeaderLimit);
+  // The read's deadline cancels the read rather than closing the socket, so a slow
+  // client still hears 408 before the connection closes.
+  stream_.expires_never();
+  timed_out_ = false;
+  read_deadline_.expires_after(std::chrono::milliseconds(ctx_.config.http_read_timeout_ms));
+  read_deadline_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self) return;
+    self->timed_out_ = true;
+    beast::error_code ignored;
+    self->stream_.socket().cancel(ignored);
+  });
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
 
 void HttpSession::on_read(beast::error_code ec, std::size_t) {
+  read_deadline_.cancel();
+  if (ec && timed_out_) {
+    // Nothing at all arrived on an idle keep-alive connection: just close it.
+    if (!parser_->got_some()) return do_close();
+    return refuse(http::status::request_timeout, "timeout",
+                  "the request did not arrive in time");
+  }
   if (ec == http::error::end_of_stream) return do_close();
-  if (ec) return fail(ec, "http read");
+  if (ec == http::error::header_limit)
+    return refuse(http::status::request_header_fields_too_large, "too_large",
+                  "the request's headers exceed 16 KiB");
+  if (ec == http::error::body_limit)
+    return refuse(http::status::payload_too_large, "too_large", "the request's body exceeds 64 KiB");
+  if (ec == net::error::operation_aborted || ec == net::error::eof ||
+      ec == net::error::connection_reset || ec == http::error::partial_message) {
+    return fail(ec, "http read");
+  }
+  if (ec) return refuse(http::status::bad_request, "bad_request", "not an HTTP/1.1 request");
   auto req = parser_->release();
   auto target = req.target();
   if (beast::websocket::is_upgrade(req) && (target == "/ws" || target.starts_with("/ws?"))) {
@@ -121,11 +149,12 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   }
   bool keep_alive = req.keep_alive();
   if (target.starts_with("/api/") && ctx_.api != nullptr) {
-    // Answered later, from whichever thread finishes the work, back on this strand.
-    ApiRequest api{std::string(req.method_string()), std::string(target),
-                   std::string(req[http::field::authorization]), req.body()};
-    ctx_.api->handle(std::move(api), [self = shared_from_this(), version = req.version(),
-                                      keep_alive](ApiResponse r) {
+    // Answered later, from whichever thread finishes the work, back on this strand; once,
+    // even when a handler fails after answering.
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    auto reply = [self = shared_from_this(), version = req.version(), keep_alive,
+                  answered](ApiResponse r) {
+      if (answered->exchange(true)) return;
       net::post(self->stream_.get_executor(), [self, version, keep_alive, r = std::move(r)] {
         http::response<http::string_body> res{static_cast<http::status>(r.status), version};
         res.set(http::field::server, "parley/" PARLEY_VERSION);
@@ -136,10 +165,40 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
         res.prepare_payload();
         self->send(std::move(res), keep_alive);
       });
-    });
+    };
+    beast::error_code peer_ec;
+    const auto peer = stream_.socket().remote_endpoint(peer_ec);
+    ApiRequest api{std::string(req.method_string()), std::string(target),
+                   std::string(req[http::field::authorization]), req.body(),
+                   peer_ec ? std::string() : peer.address().to_string()};
+    try {
+      ctx_.api->handle(std::move(api), reply);
+    } catch (const std::exception& e) {
+      // A handler that fails answers 500 and the server keeps serving.
+      log_line(std::string("api request failed: ") + e.what());
+      reply({500, R"({"error":{"code":"internal","message":"the request could not be handled"}})"});
+    }
     return;
   }
-  send(handle(req, ctx_), keep_alive);
+  try {
+    send(handle(req, ctx_), keep_alive);
+  } catch (const std::exception& e) {
+    log_line(std::string("http request failed: ") + e.what());
+    send(error_response(req, http::status::internal_server_error, "internal"), false);
+  }
+}
+
+void HttpSession::refuse(http::status status, std::string_view code, std::string_view why) {
+  http::response<http::string_body> res{status, 11};
+  res.set(http::field::server, "parley/" PARLEY_VERSION);
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(false);
+  res.body() = std::string(R"({"error":{"code":")") + std::string(code) + R"(","message":")" +
+               std::string(why) + R"("}})";
+  res.prepare_payload();
+  stream_.expires_after(std::chrono::seconds(5));
+  send(std::move(res), false);
 }
 
 void HttpSession::send(http::message_generator&& response, bool keep_alive) {
@@ -157,6 +216,17 @@ void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
 void HttpSession::do_close() {
   beast::error_code ec;
   stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+  // Reads what the client still sends (the rest of a refused request) for a moment, so
+  // closing does not reset the connection before the client has read the answer.
+  stream_.expires_after(std::chrono::seconds(2));
+  drain();
+}
+
+void HttpSession::drain() {
+  stream_.async_read_some(net::buffer(discard_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (!ec) self->drain();
+                          });
 }
 
 }  // namespace parley::server

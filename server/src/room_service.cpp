@@ -1,8 +1,10 @@
 #include "room_service.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <variant>
 
+#include "builtin_assistant.hpp"
 #include "parley/codec.hpp"
 #include "parley/error_codes.hpp"
 #include "parley/validation.hpp"
@@ -121,14 +123,22 @@ void RoomService::remove_room(const std::shared_ptr<Subscriber>& peer, const std
                                    error_of(codes::forbidden, "only the owner deletes a room", m.room));
                    }
                    const auto members = store.members(m.room);
+                   const auto documents = store.documents().list(m.room);
                    store.delete_room(m.room);
-                   return [this, peer, user, m, members] {
+                   // Files are kept by content: one goes when no document refers to it.
+                   std::vector<std::string> orphaned;
+                   for (const auto& d : documents) {
+                     if (store.documents().count_with_hash(d.sha256) == 0 &&
+                         std::find(orphaned.begin(), orphaned.end(), d.sha256) == orphaned.end())
+                       orphaned.push_back(d.sha256);
+                   }
+                   return [this, peer, user, m, members, orphaned] {
                      // Every member's connections hear of it once, joined to the room or
                      // not (their room lists change); the owner asking is one of them,
                      // unless the request came some other way (REST).
                      fanout_.drop_room(m.room);
                      presence_.drop_room(m.room);
-                     if (on_room_deleted_) on_room_deleted_(m.room);
+                     if (on_room_deleted_) on_room_deleted_(m.room, orphaned);
                      const Frame gone = frame_of(RoomDeleted{m.room});
                      for (const Member& member : members) users_.deliver(member.user, gone);
                      bool told = false;
@@ -174,6 +184,11 @@ void RoomService::invite(const std::shared_ptr<Subscriber>& peer, const std::str
                          const Invite& m) {
   if (auto v = validation::check_name(m.user); !v) {
     peer->deliver(error_of(v.code, v.reason, m.user));
+    return;
+  }
+  if (validation::same_name(m.user, BuiltinAssistant::kName)) {
+    // The assistant answers by the room's assistant mode, never as a member.
+    peer->deliver(error_of(codes::invalid_name, "that name belongs to the assistant", m.user));
     return;
   }
   history_.post({[this, peer, user, m](HistoryStore& store) -> HistoryWorker::Continuation {

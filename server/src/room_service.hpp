@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "fanout.hpp"
 #include "history_worker.hpp"
@@ -35,9 +36,12 @@ class RoomService {
   // The caller already stopped treating the room as joined.
   void leave(const std::shared_ptr<Subscriber>& peer, const std::string& user,
              const protocol::Leave& m);
-  // Called (on a network thread) after a room was deleted, for state kept elsewhere
-  // about it (the conversation state). Set once, before any request.
-  void on_room_deleted(std::function<void(const std::string& room)> callback) {
+  // Called after a room was deleted (its deletion committed), for what is kept elsewhere
+  // about it: the conversation state, and the files of its documents that no other
+  // room's document shares (`orphaned_files`, by SHA-256). Set once, before any request.
+  using RoomDeletedHandler =
+      std::function<void(const std::string& room, const std::vector<std::string>& orphaned_files)>;
+  void on_room_deleted(RoomDeletedHandler callback) {
     on_room_deleted_ = std::move(callback);
   }
   void remove_room(const std::shared_ptr<Subscriber>& peer, const std::string& user,
@@ -59,7 +63,7 @@ class RoomService {
   PresenceRegistry& presence_;
   std::size_t max_rooms_per_user_;
   std::size_t max_room_bytes_;  // for new rooms
-  std::function<void(const std::string&)> on_room_deleted_;
+  RoomDeletedHandler on_room_deleted_;
 };
 
 // The room's details as `store` holds them, with `role` as the asking user's role.

@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "log.hpp"
+#include "parley/codec.hpp"
 #include "parley/history/sqlite_history_store.hpp"
 
 namespace parley::server {
@@ -122,17 +123,54 @@ void Server::run() {
   auto work = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(
       ioc_.get_executor());
   listener_->run();
+  answer_pending_replies();
   std::cout << "parley-server listening on http://" << config_.host << ":" << port() << "/"
             << std::endl;
 
-  for (unsigned i = 1; i < config_.threads; ++i) threads_.emplace_back([this] { ioc_.run(); });
-  ioc_.run();
+  for (unsigned i = 1; i < config_.threads; ++i) threads_.emplace_back([this] { run_network(); });
+  run_network();
   for (auto& t : threads_) t.join();
   threads_.clear();
   // Everything that could post history jobs has stopped; finish writing them.
   history_->stop();
   log_line("stopped");
   (void)work;
+}
+
+void Server::run_network() {
+  // A handler that throws is logged and the thread goes on serving everyone else.
+  for (;;) {
+    try {
+      ioc_.run();
+      return;
+    } catch (const std::exception& e) {
+      log_line(std::string("network handler failed: ") + e.what());
+    }
+  }
+}
+
+void Server::answer_pending_replies() {
+  // Replies the last run owed and never began (it crashed or stopped between a
+  // question's ack and its reply's first row) are answered now, as they would have been.
+  history_->post(
+      {[this](history::HistoryStore& store) -> HistoryWorker::Continuation {
+         std::vector<std::pair<protocol::ChatMessage, protocol::GenerationOptions>> owed;
+         for (const history::PendingReply& p : store.pending_replies()) {
+           auto prompt = store.at(p.room, p.seq);
+           if (!prompt || prompt->kind != protocol::MessageKind::user) {
+             store.drop_pending_reply(p.room, p.seq);
+             continue;
+           }
+           owed.emplace_back(std::move(*prompt), protocol::options_of(p.options.empty() ? "{}" : p.options)
+                                                     .value_or(protocol::GenerationOptions{}));
+         }
+         return [this, owed = std::move(owed)] {
+           if (owed.empty()) return;
+           log_line(std::to_string(owed.size()) + " replies owed by the last run are being written now");
+           for (const auto& [prompt, options] : owed) assistant_->respond(prompt, options);
+         };
+       },
+       [](const std::string& what) { log_line("could not read the replies owed: " + what); }});
 }
 
 void Server::shutdown() {

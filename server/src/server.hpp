@@ -41,6 +41,8 @@ class Server {
  private:
   void shutdown();
   void stop_when_closed(std::chrono::steady_clock::time_point deadline);
+  void run_network();
+  void answer_pending_replies();
 
   ServerConfig config_;
   boost::asio::io_context ioc_;

@@ -43,6 +43,12 @@ constexpr const char* kUsage =
     "  --dev-login on|off        POST /api/v1/token gives a token for a bare name,\n"
     "                            without a password (default on)\n"
     "  --open-registration on|off  POST /api/v1/accounts creates accounts (default on)\n"
+    "  --sign-in-failures N      failed sign-ins per name per window before POST\n"
+    "                            /api/v1/token answers 429; 0 = unlimited (default 5)\n"
+    "  --sign-in-failures-per-address N  the same per client address (default 20)\n"
+    "  --sign-in-window-ms N     the sliding window of both (default 60000)\n"
+    "  --http-read-timeout-ms N  time for an HTTP request to arrive before 408\n"
+    "                            (default 30000)\n"
     "  --token-ttl-s N           lifetime of issued tokens (default 3600)\n"
     "  --jwt-secret-env NAME     environment variable holding the token secret, at\n"
     "                            least 32 bytes (default PARLEY_JWT_SECRET; unset: a\n"
@@ -115,6 +121,14 @@ ParseOutcome parse_command_line(int argc, char** argv) {
     else if (arg == "--require-token") ok = parse_switch(value, c.require_token);
     else if (arg == "--dev-login") ok = parse_switch(value, c.dev_login);
     else if (arg == "--open-registration") ok = parse_switch(value, c.open_registration);
+    else if (arg == "--sign-in-failures")
+      ok = parse_number<std::uint32_t>(value, c.sign_in_failures_per_name, 0, 1000000);
+    else if (arg == "--sign-in-failures-per-address")
+      ok = parse_number<std::uint32_t>(value, c.sign_in_failures_per_address, 0, 1000000);
+    else if (arg == "--sign-in-window-ms")
+      ok = parse_number<std::uint32_t>(value, c.sign_in_window_ms, 1, 86400000);
+    else if (arg == "--http-read-timeout-ms")
+      ok = parse_number<std::uint32_t>(value, c.http_read_timeout_ms, 100, 3600000);
     else if (arg == "--token-ttl-s")
       ok = parse_number<unsigned>(value, c.token_ttl_s, 10, 30 * 24 * 3600);
     else if (arg == "--jwt-secret-env") c.jwt_secret_env = value;

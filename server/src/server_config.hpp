@@ -39,6 +39,13 @@ struct ServerConfig {
   bool require_token = false;     // hello must carry a token
   bool dev_login = true;          // POST /api/v1/token issues a token for a bare name
   bool open_registration = true;  // POST /api/v1/accounts creates accounts
+  // Failed sign-ins (POST /api/v1/token) allowed per window, per name and per address;
+  // past them: 429 rate_limited with retry_after_ms. 0 = unlimited.
+  std::uint32_t sign_in_failures_per_name = 5;
+  std::uint32_t sign_in_failures_per_address = 20;
+  std::uint32_t sign_in_window_ms = 60000;
+  // How long an HTTP request (headers and body) may take to arrive before 408.
+  std::uint32_t http_read_timeout_ms = 30000;
   // Uploads and documents. Files go under files_dir by content hash; unfinished uploads
   // under files_dir/incoming. "" = next to the database, in a folder named "files".
   std::string files_dir;

@@ -100,6 +100,14 @@ std::string TokenService::issue(const std::string& user, const std::string& role
 
 TokenCheck TokenService::verify(std::string_view token, std::int64_t now_s) const {
   if (token.empty()) return refuse(codes::token_missing, "no token");
+  // Three base64url parts and nothing else: a NUL or any other byte would otherwise be
+  // cut off or skipped by the C library that checks the signature.
+  if (token.size() > kMaxTokenBytes) return refuse(codes::token_invalid, "token too long");
+  for (const char ch : token) {
+    const bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
+    if (!ok) return refuse(codes::token_invalid, "a token holds only base64url characters and dots");
+  }
   const auto dot1 = token.find('.');
   const auto dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
   if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos)

@@ -27,6 +27,9 @@ struct TokenCheck {
 
 class TokenService {
  public:
+  // Longest token looked at; ours are a few hundred bytes.
+  static constexpr std::size_t kMaxTokenBytes = 4096;
+
   // `secret` signs and checks every token (at least 32 bytes); `issuer` goes into iss
   // and must come back.
   TokenService(std::string secret, std::string issuer);

@@ -186,6 +186,11 @@ void UploadService::on_chunk(const std::shared_ptr<Subscriber>& peer, const std:
     }
     up = it->second;
     if (up->finishing) return refuse(codes::bad_field, "the upload is being finished");
+    // Membership is checked on every operation: someone removed from the room (or who
+    // left it) since upload_init gets no further.
+    if (!presence_.contains(up->room, peer.get())) {
+      return refuse(codes::not_joined, "join the room first");
+    }
     if (m.index >= up->total) {
       return refuse(codes::bad_field,
                     "upload_chunk.index: 0 to " + std::to_string(up->total - 1));
@@ -244,6 +249,9 @@ void UploadService::on_finish(const std::shared_ptr<Subscriber>& peer, const std
     }
     up = it->second;
     if (up->finishing) return refuse(codes::bad_field, "the upload is being finished");
+    if (!presence_.contains(up->room, peer.get())) {
+      return refuse(codes::not_joined, "join the room first");
+    }
     if (up->confirmed < up->total) {
       return refuse(codes::bad_field, "upload_finish: chunk " + std::to_string(up->confirmed) +
                                           " of " + std::to_string(up->total) +
@@ -316,6 +324,22 @@ void UploadService::keep(const std::shared_ptr<Subscriber>& peer,
   history_.post(
       {[this, peer, d, target, upload_id = up->upload_id](
            history::HistoryStore& store) -> HistoryWorker::Continuation {
+         // The stored membership decides, as for a send: a removal that came while the
+         // file was being checked or scanned still keeps it out of the room.
+         if (!store.member_role(d.room, d.uploader)) {
+           const bool unused = store.documents().count_with_hash(d.sha256) == 0;
+           return [this, peer, target, unused, upload_id] {
+             if (unused) {
+               files_.post([target] {
+                 std::error_code ec;
+                 fs::remove(target, ec);
+               });
+             }
+             peer->deliver(error_frame(codes::not_joined,
+                                       "you are no longer a member of this room; nothing was kept",
+                                       upload_id));
+           };
+         }
          auto doc = store.documents().add(d);
          if (!doc) {
            return [peer, f = error_frame(codes::not_found, "the room is gone", upload_id)] {
@@ -376,6 +400,20 @@ void UploadService::on_list(const std::shared_ptr<Subscriber>& peer, const std::
                  [peer, room = m.room](const std::string&) {
                    peer->deliver(error_frame(codes::internal, "could not read the documents", room));
                  }});
+}
+
+void UploadService::remove_files(const std::vector<std::string>& sha256s) {
+  if (sha256s.empty()) return;
+  std::vector<fs::path> files;
+  for (std::string sha : sha256s) {
+    if (is_sha256_hex(sha)) files.push_back(stored_path(sha));
+  }
+  files_.post([files = std::move(files)] {
+    for (const auto& file : files) {
+      std::error_code ec;
+      fs::remove(file, ec);
+    }
+  });
 }
 
 void UploadService::on_delete(const std::shared_ptr<Subscriber>& peer, const std::string& user,

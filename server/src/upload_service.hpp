@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "clamd_scanner.hpp"
 #include "fanout.hpp"
@@ -43,6 +44,8 @@ class UploadService {
                  const protocol::UploadFinish& m);
   void on_list(const std::shared_ptr<Subscriber>& peer, const std::string& user,
                const protocol::ListDocuments& m);
+  // Removes the stored files with these SHA-256 names (their documents are gone).
+  void remove_files(const std::vector<std::string>& sha256s);
   void on_delete(const std::shared_ptr<Subscriber>& peer, const std::string& user,
                  const protocol::DeleteDocument& m);
 

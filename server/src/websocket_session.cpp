@@ -3,7 +3,9 @@
 #include <boost/asio/post.hpp>
 #include <string_view>
 
+#include "frames.hpp"
 #include "log.hpp"
+#include "parley/error_codes.hpp"
 
 namespace parley::server {
 
@@ -53,7 +55,13 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t) {
   }
   auto data = buffer_.cdata();
   std::string_view frame(static_cast<const char*>(data.data()), data.size());
-  ctx_.chat.on_frame(shared_from_this(), state_, frame, ws_.got_binary());
+  try {
+    ctx_.chat.on_frame(shared_from_this(), state_, frame, ws_.got_binary());
+  } catch (const std::exception& e) {
+    // A frame that trips a bug is answered and logged; the connection and the server go on.
+    log_line(std::string("websocket frame failed: ") + e.what());
+    deliver(error_frame(parley::error_codes::internal, "the frame could not be handled", ""));
+  }
   buffer_.consume(buffer_.size());
   do_read();
 }

@@ -991,6 +991,20 @@ std::string json_of(const RoomDetails& m) {
   return j.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
 }
 
+std::string json_of(const GenerationOptions& m) {
+  OrderedJson j = OrderedJson::object();
+  put_options(j, m);
+  return j["options"].dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+}
+
+std::optional<GenerationOptions> options_of(std::string_view json) {
+  const Json j = Json::parse(json, nullptr, false);
+  Reader reader;
+  GenerationOptions out;
+  if (j.is_discarded() || !reader.read(j, out, "options")) return std::nullopt;
+  return out;
+}
+
 std::string encode(const Message& m) {
   OrderedJson j = OrderedJson::object();
   j["v"] = kVersion;

@@ -112,5 +112,37 @@ TEST(MigrationsTest, FileFromANewerSchemaIsRefusedUntouched) {
   EXPECT_THROW(migrations::migrate(db), SQLite::Exception);
 }
 
+
+// A database of schema 9 holding the same client_id under two letter cases of one
+// author (stored twice before names compared without case) migrates: both texts stay,
+// only the first keeps the id, and from then on a retry under any case is found.
+TEST(MigrationsTest, RetriesUnderAnotherLetterCaseCollapseFromSchemaTen) {
+  TempDb file;
+  {
+    SQLite::Database db(file.path(), kOpenFlags);
+    migrations::migrate(db, migrations::steps().first(9));
+    db.exec("INSERT INTO rooms (name, epoch, head_seq, created_ms) VALUES ('lobby', 'e', 3, 1)");
+    db.exec("INSERT INTO messages (room_id, seq, author, kind, text, client_id, status, ts_ms) VALUES "
+            "(1, 1, 'Ann', 'user', 'first', 'x', 'complete', 1), "
+            "(1, 2, 'ann', 'user', 'again', 'x', 'complete', 2), "
+            "(1, 3, 'bob', 'user', 'other', 'x', 'complete', 3)");
+  }
+  SqliteHistoryStore store(file.path());
+  EXPECT_EQ(store.schema_version(), migrations::latest_version());
+  const auto all = store.recent("lobby", 10);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].client_id, "x");
+  EXPECT_EQ(all[1].client_id, "");
+  EXPECT_EQ(all[2].client_id, "x");
+  NewMessage retry;
+  retry.room = "lobby";
+  retry.author = "ANN";
+  retry.text = "first";
+  retry.client_id = "x";
+  const auto result = store.append(retry);
+  EXPECT_TRUE(result.duplicate);
+  EXPECT_EQ(result.message.seq, 1u);
+}
+
 }  // namespace
 }  // namespace parley::history

@@ -377,6 +377,75 @@ TEST(SqliteHistoryStoreFileTest, CreatesAMissingParentFolder) {
   EXPECT_EQ(store.recent("lobby", 1).size(), 1u);
 }
 
+
+TEST_F(SqliteHistoryStoreTest, ARetryIsFoundWhateverTheLetterCaseOfItsAuthor) {
+  const auto first = store.append(user_message("lobby", "Ann", "hello", "c-1"));
+  const auto again = store.append(user_message("lobby", "ann", "hello", "c-1"));
+  EXPECT_FALSE(first.duplicate);
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.message.seq, first.message.seq);
+  EXPECT_EQ(again.message.author, "Ann");
+  // Another author's id is another message.
+  EXPECT_FALSE(store.append(user_message("lobby", "bob", "hello", "c-1")).duplicate);
+  EXPECT_EQ(store.recent("lobby", 10).size(), 2u);
+}
+
+TEST_F(SqliteHistoryStoreTest, AnOwedReplyLastsUntilAReplyToItIsStored) {
+  const auto q1 = store.append(user_message("lobby", "ann", "one?", "q-1")).message;
+  const auto q2 = store.append(user_message("lobby", "ann", "two?", "q-2")).message;
+  store.await_reply("lobby", q1.seq, "", 10);
+  store.await_reply("lobby", q2.seq, R"({"max_tokens":5})", 20);
+  store.await_reply("lobby", q2.seq, "", 30);  // once is enough
+  auto owed = store.pending_replies();
+  ASSERT_EQ(owed.size(), 2u);
+  EXPECT_EQ(owed[0].room, "lobby");
+  EXPECT_EQ(owed[0].seq, q1.seq);
+  EXPECT_EQ(owed[1].seq, q2.seq);
+  EXPECT_EQ(owed[1].options, R"({"max_tokens":5})");
+
+  // A reply's first row discharges its question's duty, and only that one.
+  auto reply = reply_row("lobby");
+  reply.ref = q1.seq;
+  store.append(reply);
+  owed = store.pending_replies();
+  ASSERT_EQ(owed.size(), 1u);
+  EXPECT_EQ(owed[0].seq, q2.seq);
+  // A step event pointing at the question does not.
+  NewMessage step = reply_row("lobby");
+  step.kind = MessageKind::step;
+  step.ref = q2.seq;
+  store.append(step);
+  EXPECT_EQ(store.pending_replies().size(), 1u);
+
+  store.drop_pending_reply("lobby", q2.seq);
+  EXPECT_TRUE(store.pending_replies().empty());
+}
+
+TEST_F(SqliteHistoryStoreTest, OwedRepliesGoWithTheirRoom) {
+  store.create_room("team", RoomType::group, "ann", AssistantMode::always);
+  const auto q = store.append(user_message("team", "ann", "hello?", "q-1")).message;
+  store.await_reply("team", q.seq, "", 1);
+  ASSERT_EQ(store.pending_replies().size(), 1u);
+  EXPECT_TRUE(store.delete_room("team"));
+  EXPECT_TRUE(store.pending_replies().empty());
+}
+
+TEST(SqliteHistoryStoreFileTest, AnOwedReplyIsAsDurableAsItsMessage) {
+  TempDb file;
+  std::uint64_t seq = 0;
+  {
+    SqliteHistoryStore store(file.path());
+    store.batch([&] {
+      seq = store.append(user_message("lobby", "ann", "still there?", "q-1")).message.seq;
+      store.await_reply("lobby", seq, "", 5);
+    });
+  }
+  SqliteHistoryStore reopened(file.path());
+  const auto owed = reopened.pending_replies();
+  ASSERT_EQ(owed.size(), 1u);
+  EXPECT_EQ(owed[0].seq, seq);
+}
+
 }  // namespace
 }  // namespace parley::history
 
@@ -481,6 +550,7 @@ PRAGMA user_version = 1;
   EXPECT_EQ(events[2].kind, MessageKind::end);
   EXPECT_EQ(events[2].text, "cut");
 }
+
 
 }  // namespace
 }  // namespace parley::history

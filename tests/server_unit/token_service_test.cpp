@@ -109,5 +109,21 @@ TEST(TokenService, MissingAndMalformedTokens) {
   EXPECT_NE(TokenService::random_secret(), TokenService::random_secret());
 }
 
+TEST(TokenService, TrailingBytesAfterAGoodTokenAreRefused) {
+  TokenService tokens(kSecret, "parley");
+  const std::string good = tokens.issue("ann", "user", seconds(60), kNow);
+  ASSERT_TRUE(tokens.verify(good, kNow).claims.has_value());
+  for (const std::string& tail : {std::string("\0junk", 5), std::string("\0", 1), std::string(" "),
+                                  std::string("\n"), std::string("="), std::string("\xff")}) {
+    const TokenCheck c = tokens.verify(good + tail, kNow);
+    EXPECT_FALSE(c.claims.has_value()) << "tail of " << tail.size() << " bytes";
+    EXPECT_STREQ(c.code, codes::token_invalid);
+  }
+  const TokenCheck inner = tokens.verify(std::string("e30\0.e30.x", 10), kNow);
+  EXPECT_STREQ(inner.code, codes::token_invalid);
+  EXPECT_STREQ(tokens.verify(std::string(TokenService::kMaxTokenBytes + 1, 'a'), kNow).code,
+               codes::token_invalid);
+}
+
 }  // namespace
 }  // namespace parley::server

@@ -33,6 +33,10 @@ std::string encode(const Message& m);
 std::string json_of(const ChatMessage& m);
 std::string json_of(const RoomSummary& m);
 std::string json_of(const RoomDetails& m);
+std::string json_of(const GenerationOptions& m);
+
+// A GenerationOptions object as json_of writes it; nullopt when it is not one.
+std::optional<GenerationOptions> options_of(std::string_view json);
 
 // Parses one frame. Unknown fields are ignored (forward compatibility); unknown types,
 // missing required fields and mistyped fields are errors.

@@ -243,7 +243,7 @@ async def test_rooms_and_messages(binary):
             assert status == 404 and body["error"]["code"] == "not_found", (path, body)
         status, body = s.http("POST", "/api/v1/rooms/team/messages",
                               {"client_id": "b-1", "text": "let me in"}, token=bob)
-        assert status == 403 and body["error"]["code"] == "not_joined", body
+        assert status == 404 and body["error"]["code"] == "not_found", body
         status, body = s.http("GET", "/api/v1/rooms", token=ann)
         assert sorted(r["room"] for r in body["rooms"]) == ["lobby", "team"], body
         status, body = s.http("GET", "/api/v1/rooms/team", token=ann)

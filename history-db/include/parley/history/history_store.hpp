@@ -82,6 +82,15 @@ struct AppendResult {
   bool duplicate = false;  // an earlier append had the same (room, author, client_id)
 };
 
+// A reply the assistant owes: to the message at `seq` of `room`, shaped by `options`
+// (the send's generation options as a JSON object, "" for none).
+struct PendingReply {
+  std::string room;
+  std::uint64_t seq = 0;
+  std::string options;
+  std::int64_t since_ms = 0;
+};
+
 class HistoryStore {
  public:
   virtual ~HistoryStore() = default;
@@ -164,6 +173,16 @@ class HistoryStore {
   // Ends every reply still `streaming` as `interrupted`, keeping the text checkpointed
   // so far (after an unclean stop); returns how many were ended.
   virtual std::size_t interrupt_streaming() = 0;
+
+  // The assistant owes a reply to the message at `seq`. Called in the transaction that
+  // stores the message, so the duty is exactly as durable as the message and its ack.
+  // Storing a reply to that message (an assistant row whose ref is `seq`) discharges it.
+  virtual void await_reply(const std::string& room, std::uint64_t seq, const std::string& options,
+                           std::int64_t since_ms) = 0;
+  // Replies owed and not begun (a crash or a stop came first), oldest first.
+  virtual std::vector<PendingReply> pending_replies() = 0;
+  // Gives up the duty for `seq` (its message is gone or no longer answerable).
+  virtual void drop_pending_reply(const std::string& room, std::uint64_t seq) = 0;
 
   // The rooms' documents and their passages (same thread, same database).
   virtual DocumentStore& documents() = 0;

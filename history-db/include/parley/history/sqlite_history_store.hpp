@@ -52,6 +52,10 @@ class SqliteHistoryStore final : public HistoryStore {
   std::vector<SearchHit> search(const std::string& room, const std::vector<std::string>& terms,
                                 std::uint64_t before_seq, std::uint32_t limit) override;
   std::size_t interrupt_streaming() override;
+  void await_reply(const std::string& room, std::uint64_t seq, const std::string& options,
+                   std::int64_t since_ms) override;
+  std::vector<PendingReply> pending_replies() override;
+  void drop_pending_reply(const std::string& room, std::uint64_t seq) override;
   void batch(const std::function<void()>& work) override;
   DocumentStore& documents() override;
   ReminderStore& reminders() override;
