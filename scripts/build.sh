@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the native tree (server, history-db, shared, tests) into build/native and the
-# WebAssembly client into build/wasm. Used by run.sh and test.sh; extra arguments go to
-# the native configure step.
+# Builds the native tree (server, history-db, shared, tests) into build/native (or
+# $PARLEY_NATIVE_DIR) and the WebAssembly client into build/wasm. Used by run.sh and
+# test.sh; extra arguments go to the native configure step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -16,10 +16,11 @@ if [ "${PARLEY_SKIP_WASM:-0}" != 1 ]; then
   cmake --build "$ROOT/build/wasm" -j "$JOBS"
 fi
 
-echo "build: native tree -> build/native"
+NATIVE_DIR=${PARLEY_NATIVE_DIR:-build/native}
+echo "build: native tree -> $NATIVE_DIR"
 native_args=(-DCMAKE_BUILD_TYPE="$BUILD_TYPE")
 if [ -f "$ROOT/build/wasm/web-root/index.html" ]; then
   native_args+=(-DPARLEY_WEB_ROOT="$ROOT/build/wasm/web-root")
 fi
-cmake -S "$ROOT" -B "$ROOT/build/native" "${native_args[@]}" "$@" >/dev/null
-cmake --build "$ROOT/build/native" -j "$JOBS"
+cmake -S "$ROOT" -B "$ROOT/$NATIVE_DIR" "${native_args[@]}" "$@" >/dev/null
+cmake --build "$ROOT/$NATIVE_DIR" -j "$JOBS"

@@ -197,11 +197,12 @@ void HttpSession::refuse(http::status status, std::string_view code, std::string
   res.body() = std::string(R"({"error":{"code":")") + std::string(code) + R"(","message":")" +
                std::string(why) + R"("}})";
   res.prepare_payload();
-  stream_.expires_after(std::chrono::seconds(5));
   send(std::move(res), false);
 }
 
 void HttpSession::send(http::message_generator&& response, bool keep_alive) {
+  // A client that stops reading the answer does not hold the connection forever.
+  stream_.expires_after(std::chrono::seconds(30));
   beast::async_write(stream_, std::move(response),
                      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(),
                                                keep_alive));

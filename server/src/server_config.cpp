@@ -47,6 +47,9 @@ constexpr const char* kUsage =
     "                            /api/v1/token answers 429; 0 = unlimited (default 5)\n"
     "  --sign-in-failures-per-address N  the same per client address (default 20)\n"
     "  --sign-in-window-ms N     the sliding window of both (default 60000)\n"
+    "  --send-queue-frames N     frames waiting to be sent to one connection before it\n"
+    "                            is closed as too slow (1008) (default 4096)\n"
+    "  --send-queue-bytes N      the same in bytes (default 16777216)\n"
     "  --http-read-timeout-ms N  time for an HTTP request to arrive before 408\n"
     "                            (default 30000)\n"
     "  --token-ttl-s N           lifetime of issued tokens (default 3600)\n"
@@ -156,6 +159,10 @@ ParseOutcome parse_command_line(int argc, char** argv) {
       ok = parse_number<std::size_t>(value, c.max_room_bytes, 1, validation::kMaxRoomBytes);
     else if (arg == "--max-message-bytes")
       ok = parse_number<std::size_t>(value, c.max_message_bytes, 1024, c.hard_frame_bytes);
+    else if (arg == "--send-queue-frames")
+      ok = parse_number<std::size_t>(value, c.send_queue_frames, 16, 1000000);
+    else if (arg == "--send-queue-bytes")
+      ok = parse_number<std::size_t>(value, c.send_queue_bytes, 65536, std::size_t{1} << 32);
     else if (arg == "--files-dir") c.files_dir = value;
     else if (arg == "--max-upload-bytes")
       ok = parse_number<std::uint64_t>(value, c.max_upload_bytes, 1, 1ull << 40);

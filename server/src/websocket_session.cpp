@@ -14,7 +14,7 @@ namespace websocket = beast::websocket;
 namespace net = boost::asio;
 
 WebSocketSession::WebSocketSession(net::ip::tcp::socket&& socket, ServerContext& ctx)
-    : ws_(std::move(socket)), ctx_(ctx) {
+    : ws_(std::move(socket)), ctx_(ctx), close_deadline_(ws_.get_executor()) {
   ++ctx_.connections;
 }
 
@@ -85,6 +85,7 @@ void WebSocketSession::queue(Frame frame) {
     }
     close_code_ = websocket::close_code::policy_error;
     close_pending_ = true;
+    arm_close_deadline();
     if (!writing_) do_close();
     return;
   }
@@ -117,6 +118,7 @@ void WebSocketSession::close(websocket::close_code code) {
     if (self->closed_ || self->close_pending_) return;
     self->close_code_ = code;
     self->close_pending_ = true;
+    self->arm_close_deadline();
     if (!self->writing_) self->do_close();
   });
 }
@@ -132,9 +134,20 @@ void WebSocketSession::do_close() {
   });
 }
 
+void WebSocketSession::arm_close_deadline() {
+  close_deadline_.expires_after(std::chrono::seconds(2));
+  close_deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->finished_) return;
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->ws_).socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(self->ws_).socket().close(ignored);
+  });
+}
+
 void WebSocketSession::finish() {
   if (finished_) return;
   finished_ = true;
+  close_deadline_.cancel();
   ctx_.chat.on_close(this, state_);
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -37,6 +38,9 @@ class WebSocketSession : public Subscriber,
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
   void do_close();
+  // A close must not wait on a peer that reads nothing: past the deadline the socket is
+  // shut, which ends the stuck write or close handshake.
+  void arm_close_deadline();
   void finish();
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
@@ -50,6 +54,7 @@ class WebSocketSession : public Subscriber,
   bool closed_ = false;
   boost::beast::websocket::close_code close_code_ = boost::beast::websocket::close_code::normal;
   bool finished_ = false;
+  boost::asio::steady_timer close_deadline_;
 };
 
 }  // namespace parley::server

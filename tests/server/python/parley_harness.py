@@ -8,6 +8,7 @@ import asyncio
 import json
 import re
 import shutil
+import socket
 import sys
 import tempfile
 import traceback
@@ -108,6 +109,26 @@ class Client:
 
     async def close(self):
         await self.ws.close()
+
+
+def raw_http(port, data):
+    """Sends raw bytes as an HTTP client would and returns the answer's status code, or
+    None when the server closed without answering."""
+    with socket.create_connection(("127.0.0.1", port), timeout=DEADLINE) as s:
+        try:
+            s.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        answer = b""
+        try:
+            while b"\r\n" not in answer:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    return int(answer[9:12]) if answer.startswith(b"HTTP/1.1 ") else None
 
 
 def run_main(tests, what):

@@ -16,13 +16,12 @@ import hashlib
 import http.client
 import json
 import signal
-import socket
 import statistics
 import time
 
 import websockets
 
-from parley_harness import DEADLINE, Client, Server, run_main
+from parley_harness import DEADLINE, Client, Server, raw_http, run_main
 
 
 def rest(server, method, path, body=None, token=None, raw_body=None):
@@ -344,27 +343,6 @@ async def test_frames_that_fail_to_decode_count_against_the_rate_limit(binary):
         await ann.close()
     finally:
         await server.stop()
-
-
-def raw_http(port, data, read_timeout=DEADLINE):
-    """Sends raw bytes, returns the status line's code (or None if closed without one)."""
-    with socket.create_connection(("127.0.0.1", port), timeout=read_timeout) as s:
-        try:
-            s.sendall(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        answer = b""
-        try:
-            while b"\r\n" not in answer:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                answer += chunk
-        except ConnectionResetError:
-            pass
-    if not answer.startswith(b"HTTP/1.1 "):
-        return None
-    return int(answer[9:12])
 
 
 async def test_http_requests_over_the_limits_get_a_status(binary):

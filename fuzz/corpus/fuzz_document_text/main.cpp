@@ -1,0 +1,3 @@
+#include <cstdio>
+// A form feed follows
+int main() { std::puts("hi"); }
