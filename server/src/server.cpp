@@ -110,6 +110,9 @@ Server::Server(ServerConfig config)
 Server::~Server() {
   for (auto& t : threads_)
     if (t.joinable()) t.join();
+  // Handlers still queued (deliveries to closing sessions) hold sessions; they go now,
+  // before the context, services and registries those sessions touch as they end.
+  ioc_.shutdown();
 }
 
 unsigned short Server::port() const { return listener_->local_endpoint().port(); }

@@ -44,8 +44,16 @@ class Server {
   void run_network();
   void answer_pending_replies();
 
+  // An io_context whose pending handlers ~Server can destroy while everything they refer
+  // to (sessions count themselves in ctx_) still exists.
+  class NetworkContext : public boost::asio::io_context {
+   public:
+    using io_context::io_context;
+    using boost::asio::execution_context::shutdown;
+  };
+
   ServerConfig config_;
-  boost::asio::io_context ioc_;
+  NetworkContext ioc_;
   LocalFanout fanout_;
   LiveGenerations live_{fanout_};
   UserDirectory users_;

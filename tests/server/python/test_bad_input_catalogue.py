@@ -13,6 +13,7 @@ Usage: test_bad_input_catalogue.py PATH/TO/parley-server
 import asyncio
 import http.client
 import json
+import os
 
 from parley_harness import DEADLINE, Client, Server, raw_http, run_main
 
@@ -289,8 +290,10 @@ async def test_every_hostile_input_gets_its_documented_answer(binary):
         print(f"catalogue: {total} hostile inputs x {ROUNDS} rounds, all answered as documented; "
               f"server RSS after each round (KiB): {rss}")
         # Flat: after the first round (which warms caches and pools) it grows by less than
-        # 2 MiB over the remaining rounds.
-        assert rss[-1] - rss[0] < 2048, rss
+        # 2 MiB over the remaining rounds. Under AddressSanitizer freed memory sits in its
+        # quarantine, so RSS grows by design; LeakSanitizer checks for leaks at exit instead.
+        if "ASAN_OPTIONS" not in os.environ:
+            assert rss[-1] - rss[0] < 2048, rss
 
         # Nothing was stored by any of it; the server still serves everyone.
         await ann.send("join", room="lobby", history_limit=1)
