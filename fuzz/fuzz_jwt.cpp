@@ -12,6 +12,7 @@
 #include <string>
 
 #include "fuzz_check.hpp"
+#include "parley/base64.hpp"
 #include "token_service.hpp"
 
 namespace {
@@ -23,21 +24,11 @@ constexpr std::int64_t kNow = 1767000000;  // 2025-12-29
 const std::string kSecret = "parley-fuzz-secret-0123456789abcdef";  // as in corpus/fuzz_jwt
 const std::string kIssuer = "parley";
 
+// base64url without padding, from the shared base64 encoder.
 std::string base64url(std::string_view in) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  unsigned bits = 0;
-  int count = 0;
-  for (unsigned char c : in) {
-    bits = (bits << 8) | c;
-    count += 8;
-    while (count >= 6) {
-      count -= 6;
-      out += kAlphabet[(bits >> count) & 0x3F];
-    }
-  }
-  if (count > 0) out += kAlphabet[(bits << (6 - count)) & 0x3F];
+  std::string out = parley::base64_encode(in);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) c = c == '+' ? '-' : c == '/' ? '_' : c;
   return out;
 }
 

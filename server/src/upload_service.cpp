@@ -328,13 +328,8 @@ void UploadService::keep(const std::shared_ptr<Subscriber>& peer,
          // file was being checked or scanned still keeps it out of the room.
          if (!store.member_role(d.room, d.uploader)) {
            const bool unused = store.documents().count_with_hash(d.sha256) == 0;
-           return [this, peer, target, unused, upload_id] {
-             if (unused) {
-               files_.post([target] {
-                 std::error_code ec;
-                 fs::remove(target, ec);
-               });
-             }
+           return [this, peer, unused, sha256 = d.sha256, upload_id] {
+             if (unused) remove_files({sha256});
              peer->deliver(error_frame(codes::not_joined,
                                        "you are no longer a member of this room; nothing was kept",
                                        upload_id));
@@ -435,14 +430,9 @@ void UploadService::on_delete(const std::shared_ptr<Subscriber>& peer, const std
          }
          store.documents().remove(m.room, m.document_id);
          const bool last_copy = store.documents().count_with_hash(doc->sha256) == 0;
-         return [this, m, last_copy, file = stored_path(doc->sha256)] {
+         return [this, m, last_copy, sha256 = doc->sha256] {
            fanout_.publish(m.room, frame_of(DocumentDeleted{m.room, m.document_id}));
-           if (last_copy) {
-             files_.post([file] {
-               std::error_code ec;
-               fs::remove(file, ec);
-             });
-           }
+           if (last_copy) remove_files({sha256});
          };
        },
        [peer, room = m.room](const std::string&) {
