@@ -32,6 +32,10 @@ bash scripts/build.sh -DPARLEY_BUILD_TESTS=ON -DPARLEY_WERROR=ON
 
 (cd "$ROOT/build/native" && ctest --output-on-failure --timeout 600 -j "${PARLEY_TEST_JOBS:-2}")
 
+# The engine benchmark at a small scale: keeps the harness and the peer servers working.
+# Its figures are printed, never asserted.
+PARLEY_BENCH_NO_BUILD=1 PARLEY_BENCH_OUT="$ROOT/build/bench/smoke.jsonl" bash scripts/bench.sh --smoke
+
 if [ "${PARLEY_FUZZ_SECONDS:-15}" != 0 ]; then
   bash scripts/fuzz.sh "${PARLEY_FUZZ_SECONDS:-15}"
 fi

@@ -243,6 +243,36 @@ CREATE TABLE pending_replies (
   PRIMARY KEY (room_id, seq)
 ) WITHOUT ROWID;
 )sql"},
+    // Full-text indexing leaves the commit: FTS5 flushes its pending terms at every
+    // savepoint, and every job of a group commit runs in one, so indexing in the trigger
+    // wrote a new index segment per message. Triggers now only queue the row; the history
+    // worker indexes the queue in batches after the commit (index_search), and search()
+    // indexes what is still queued before it reads.
+    Step{11, R"sql(
+CREATE TABLE search_queue (doc INTEGER PRIMARY KEY);
+
+DROP TRIGGER message_search_insert;
+DROP TRIGGER message_search_reply_end;
+DROP TRIGGER message_search_delete;
+
+CREATE TRIGGER message_search_insert AFTER INSERT ON messages
+  WHEN new.kind IN ('user', 'system')
+BEGIN
+  INSERT OR IGNORE INTO search_queue (doc) VALUES (new.room_id * 4294967296 + new.seq);
+END;
+
+CREATE TRIGGER message_search_reply_end AFTER UPDATE OF status ON messages
+  WHEN new.kind = 'assistant' AND old.status = 'streaming' AND new.status != 'streaming'
+BEGIN
+  INSERT OR IGNORE INTO search_queue (doc) VALUES (new.room_id * 4294967296 + new.seq);
+END;
+
+CREATE TRIGGER message_search_delete AFTER DELETE ON messages
+BEGIN
+  DELETE FROM message_search WHERE rowid = old.room_id * 4294967296 + old.seq;
+  DELETE FROM search_queue WHERE doc = old.room_id * 4294967296 + old.seq;
+END;
+)sql"},
 };
 
 }  // namespace

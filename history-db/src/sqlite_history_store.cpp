@@ -88,7 +88,13 @@ struct SqliteHistoryStore::Impl {
         select_streaming(db,
                          "SELECT r.name, m.seq, m.text FROM messages m JOIN rooms r ON "
                          "r.id = m.room_id WHERE m.status = 'streaming' ORDER BY r.name, m.seq"),
-        delete_pending(db, "DELETE FROM pending_replies WHERE room_id = ?1 AND seq = ?2") {}
+        delete_pending(db, "DELETE FROM pending_replies WHERE room_id = ?1 AND seq = ?2"),
+        select_search_queue(db, "SELECT doc FROM search_queue ORDER BY doc LIMIT ?1"),
+        index_queued(db,
+                     "INSERT INTO message_search (rowid, text) SELECT q.doc, m.text "
+                     "FROM search_queue q JOIN messages m ON m.room_id = q.doc >> 32 "
+                     "AND m.seq = (q.doc & 4294967295) WHERE q.doc <= ?1"),
+        drop_queued(db, "DELETE FROM search_queue WHERE doc <= ?1") {}
 
   std::optional<RoomRow> find_room(const std::string& name) {
     ResetOnExit reset(select_room);
@@ -202,6 +208,9 @@ struct SqliteHistoryStore::Impl {
   SQLite::Statement select_after;
   SQLite::Statement select_streaming;
   SQLite::Statement delete_pending;
+  SQLite::Statement select_search_queue;
+  SQLite::Statement index_queued;
+  SQLite::Statement drop_queued;
   int batch_depth = 0;  // > 0 while a transaction opened by batch() is running
 };
 
@@ -504,6 +513,8 @@ std::vector<SearchHit> SqliteHistoryStore::search(const std::string& room,
   std::vector<SearchHit> hits;
   const std::string match = fts_any_of(terms);
   if (match.empty() || before_seq <= 1 || limit == 0) return hits;
+  while (index_search(4096) > 0) {
+  }
   const auto room_row = impl_->find_room(room);
   if (!room_row) return hits;
   const std::int64_t base = room_row->id * 4294967296LL;
@@ -525,6 +536,30 @@ std::vector<SearchHit> SqliteHistoryStore::search(const std::string& room,
     if (auto m = at(room, seq)) hits.push_back({std::move(*m), rest.first, std::move(rest.second)});
   }
   return hits;
+}
+
+std::size_t SqliteHistoryStore::index_search(std::size_t limit) {
+  return impl_->in_transaction([&]() -> std::size_t {
+    auto& pick = impl_->select_search_queue;
+    ResetOnExit reset_pick(pick);
+    pick.bind(1, static_cast<std::int64_t>(limit));
+    std::size_t done = 0;
+    std::int64_t last = 0;
+    while (pick.executeStep()) {
+      last = pick.getColumn(0).getInt64();
+      ++done;
+    }
+    if (done == 0) return 0;
+    auto& copy = impl_->index_queued;
+    ResetOnExit reset_copy(copy);
+    copy.bind(1, last);
+    copy.exec();
+    auto& drop = impl_->drop_queued;
+    ResetOnExit reset_drop(drop);
+    drop.bind(1, last);
+    drop.exec();
+    return done;
+  });
 }
 
 std::size_t SqliteHistoryStore::interrupt_streaming() {

@@ -1,5 +1,6 @@
 #include "history_worker.hpp"
 
+#include <chrono>
 #include <exception>
 #include <vector>
 
@@ -42,18 +43,59 @@ std::size_t HistoryWorker::backlog() const {
 
 void HistoryWorker::run() {
   std::deque<Job> batch;
+  auto last_index = std::chrono::steady_clock::now();
+  auto last_batch_end = last_index - kBusyWithin;
+  bool unindexed = true;  // there may be messages queued for the search index
   for (;;) {
+    bool idle = false;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping and drained
-      while (!queue_.empty() && batch.size() < max_batch_) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      auto ready = [&] { return stopping_ || !queue_.empty(); };
+      // A short lull is not idleness: under a closed-loop load the queue is empty between
+      // every batch and its clients' next sends.
+      if (unindexed && !wake_.wait_for(lock, kIdleBeforeIndex, ready)) {
+        idle = true;
+      } else {
+        wake_.wait(lock, ready);
+        if (queue_.empty()) return;  // stopping and drained; the index queue is durable
+        // Group commit under load: a commit costs far more than a job, so while jobs keep
+        // coming (the last batch ended moments ago) a small batch waits a little for
+        // company. An idle server commits a lone job at once.
+        const auto since_last = std::chrono::steady_clock::now() - last_batch_end;
+        if (queue_.size() < kLingerBelow && since_last < kBusyWithin && !stopping_) {
+          wake_.wait_for(lock, kLinger, [&] { return stopping_ || queue_.size() >= kLingerBelow; });
+        }
+        while (!queue_.empty() && batch.size() < max_batch_) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
       }
+    }
+    if (idle) {
+      // Nothing waits for the store: index a chunk, then look for jobs again.
+      unindexed = index_search() == kIndexChunk;
+      last_index = std::chrono::steady_clock::now();
+      continue;
     }
     run_batch(batch);
     batch.clear();
+    last_batch_end = std::chrono::steady_clock::now();
+    unindexed = true;
+    // Under a load that never lets the queue run dry the index still keeps up, a chunk
+    // at a time, between batches.
+    if (std::chrono::steady_clock::now() - last_index > kIndexInterval) {
+      index_search();
+      last_index = std::chrono::steady_clock::now();
+    }
+  }
+}
+
+std::size_t HistoryWorker::index_search() {
+  try {
+    return store_->index_search(kIndexChunk);
+  } catch (const std::exception& e) {
+    log_line(std::string("search indexing failed: ") + e.what());
+    return 0;
   }
 }
 

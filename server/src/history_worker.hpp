@@ -5,6 +5,7 @@
 // ever sent for data that is durable.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -46,6 +47,19 @@ class HistoryWorker {
  private:
   void run();
   void run_batch(std::deque<Job>& batch);
+  // One pass of full-text indexing (at most kIndexChunk messages); returns how many.
+  std::size_t index_search();
+
+  // Stored messages become searchable after the commit that acknowledges them: in chunks
+  // once no job has come for kIdleBeforeIndex, and at least every kIndexInterval under load.
+  static constexpr std::size_t kIndexChunk = 4096;
+  static constexpr std::chrono::milliseconds kIndexInterval{250};
+  static constexpr std::chrono::milliseconds kIdleBeforeIndex{20};
+  // Group commit: a batch of fewer than kLingerBelow jobs that arrives within kBusyWithin
+  // of the previous batch's end waits up to kLinger for more.
+  static constexpr std::size_t kLingerBelow = 32;
+  static constexpr std::chrono::microseconds kBusyWithin{2000};
+  static constexpr std::chrono::microseconds kLinger{500};
 
   std::unique_ptr<history::HistoryStore> store_;
   std::size_t max_batch_;

@@ -42,6 +42,11 @@ void Listener::on_accept(boost::beast::error_code ec, tcp::socket socket) {
   if (ec) {
     fail(ec, "accept");
   } else {
+    // Frames are small and written as soon as they are ready: without this, Nagle holds
+    // a frame written right after another (an ack, then its message) until the peer's
+    // delayed ACK, 40 ms later.
+    boost::beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
     std::make_shared<HttpSession>(std::move(socket), ctx_)->run();
   }
   do_accept();

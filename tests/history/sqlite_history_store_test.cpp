@@ -552,5 +552,50 @@ PRAGMA user_version = 1;
 }
 
 
+// Indexing is off the commit: a stored message is queued, index_search adds the queue
+// to the full-text index, and search() indexes what is still queued before it reads.
+TEST(SqliteHistoryStoreSearchQueue, StoredMessagesAreSearchableAfterIndexingOrASearch) {
+  TempDb db;
+  SqliteHistoryStore store(db.path());
+  store.append(user_message("lab", "ann", "the deploy is on friday"));
+  store.append(user_message("lab", "bob", "lunch at noon"));
+  EXPECT_EQ(store.index_search(1), 1u) << "at most the limit";
+  EXPECT_EQ(store.index_search(100), 1u);
+  EXPECT_EQ(store.index_search(100), 0u) << "the queue is empty";
+  store.append(user_message("lab", "cid", "friday again"));
+  EXPECT_EQ(store.search("lab", {"friday"}, 100, 5).size(), 2u) << "search indexes first";
+  EXPECT_EQ(store.index_search(100), 0u);
+}
+
+// Large commits through the WAL-gathering VFS: runs far above the platform's 128 KiB
+// write size, a WAL that restarts after checkpoints, and a reopen that reads it all back.
+TEST(SqliteHistoryStoreWal, LargeBatchesCommitAndReadBackAfterReopen) {
+  TempDb db;
+  const std::string big(6000, 'x');
+  {
+    SqliteHistoryStore store(db.path());
+    for (int batch = 0; batch < 20; ++batch) {
+      store.batch([&] {
+        for (int i = 0; i < 200; ++i) {
+          std::string room = "r";
+          room += std::to_string(i % 50);
+          store.append(user_message(room, "ann", big));
+        }
+      });
+    }
+  }
+  SqliteHistoryStore again(db.path());
+  for (int k = 0; k < 50; ++k) {
+    std::string room = "r";
+    room += std::to_string(k);
+    const auto info = again.find_room(room);
+    ASSERT_TRUE(info.has_value());
+    EXPECT_EQ(info->head_seq, 80u);
+    EXPECT_EQ(again.after(room, 0, 500).size(), 80u);
+  }
+  SQLite::Database check(db.path(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(check.execAndGet("PRAGMA integrity_check").getString(), "ok");
+}
+
 }  // namespace
 }  // namespace parley::history

@@ -170,6 +170,12 @@ class HistoryStore {
                                         const std::vector<std::string>& terms,
                                         std::uint64_t before_seq, std::uint32_t limit) = 0;
 
+  // Adds up to `limit` stored messages that are not yet searchable to the full-text
+  // index, oldest first, in one transaction; returns how many. Storing a message only
+  // queues it for indexing, so the commit that acknowledges it stays small; search()
+  // indexes whatever is still queued before it reads.
+  virtual std::size_t index_search(std::size_t limit) = 0;
+
   // Ends every reply still `streaming` as `interrupted`, keeping the text checkpointed
   // so far (after an unclean stop); returns how many were ended.
   virtual std::size_t interrupt_streaming() = 0;

@@ -51,6 +51,7 @@ class SqliteHistoryStore final : public HistoryStore {
   std::optional<ChatMessage> at(const std::string& room, std::uint64_t seq) override;
   std::vector<SearchHit> search(const std::string& room, const std::vector<std::string>& terms,
                                 std::uint64_t before_seq, std::uint32_t limit) override;
+  std::size_t index_search(std::size_t limit) override;
   std::size_t interrupt_streaming() override;
   void await_reply(const std::string& room, std::uint64_t seq, const std::string& options,
                    std::int64_t since_ms) override;
