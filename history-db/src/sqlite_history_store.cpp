@@ -94,7 +94,18 @@ struct SqliteHistoryStore::Impl {
                      "INSERT INTO message_search (rowid, text) SELECT q.doc, m.text "
                      "FROM search_queue q JOIN messages m ON m.room_id = q.doc >> 32 "
                      "AND m.seq = (q.doc & 4294967295) WHERE q.doc <= ?1"),
-        drop_queued(db, "DELETE FROM search_queue WHERE doc <= ?1") {}
+        drop_queued(db, "DELETE FROM search_queue WHERE doc <= ?1"),
+        select_member_role(db, std::string("SELECT role FROM room_members WHERE room_id = ") +
+                                   kRoomIdByName + " AND user = ?2"),
+        savepoint(db, "SAVEPOINT parley_batch"),
+        release(db, "RELEASE parley_batch"),
+        rollback_to(db, "ROLLBACK TO parley_batch") {}
+
+  // Runs a prepared statement that returns no rows, ready to run again.
+  static void run(SQLite::Statement& s) {
+    ResetOnExit reset(s);
+    s.exec();
+  }
 
   std::optional<RoomRow> find_room(const std::string& name) {
     ResetOnExit reset(select_room);
@@ -211,6 +222,11 @@ struct SqliteHistoryStore::Impl {
   SQLite::Statement select_search_queue;
   SQLite::Statement index_queued;
   SQLite::Statement drop_queued;
+  SQLite::Statement select_member_role;
+  // The savepoint of every job of a group commit, prepared once instead of parsed per job.
+  SQLite::Statement savepoint;
+  SQLite::Statement release;
+  SQLite::Statement rollback_to;
   int batch_depth = 0;  // > 0 while a transaction opened by batch() is running
 };
 
@@ -345,8 +361,9 @@ bool SqliteHistoryStore::remove_member(const std::string& room, const std::strin
 
 std::optional<MemberRole> SqliteHistoryStore::member_role(const std::string& room,
                                                           const std::string& user) {
-  SQLite::Statement s(impl_->db, std::string("SELECT role FROM room_members WHERE room_id = ") +
-                                     kRoomIdByName + " AND user = ?2");
+  // Asked on every send: prepared once.
+  auto& s = impl_->select_member_role;
+  ResetOnExit reset(s);
   s.bind(1, room);
   s.bind(2, user);
   if (!s.executeStep()) return std::nullopt;
@@ -630,20 +647,20 @@ void SqliteHistoryStore::batch(const std::function<void()>& work) {
   }
   // Nested: a savepoint joins the outer transaction (nothing is durable before the
   // outer commit) yet undoes only this work if it throws and the caller carries on.
-  impl_->db.exec("SAVEPOINT parley_batch");
+  Impl::run(impl_->savepoint);
   DepthGuard depth(impl_->batch_depth);
   try {
     work();
   } catch (...) {
     try {
-      impl_->db.exec("ROLLBACK TO parley_batch");
-      impl_->db.exec("RELEASE parley_batch");
+      Impl::run(impl_->rollback_to);
+      Impl::run(impl_->release);
     } catch (const SQLite::Exception&) {
       // The outer transaction is failing anyway; report the original error.
     }
     throw;
   }
-  impl_->db.exec("RELEASE parley_batch");
+  Impl::run(impl_->release);
 }
 
 int SqliteHistoryStore::schema_version() const {
