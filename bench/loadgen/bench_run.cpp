@@ -44,6 +44,12 @@ void Report::add(std::string key, std::string value) {
   fields_.emplace_back(std::move(key), quote(value));
 }
 
+void Report::add_throughput(double messages, const Measured& m) {
+  add("msgs_per_s", messages / m.wall_s);
+  add("server_cpu_pct", 100 * m.cpu_s / m.wall_s);
+  add("msgs_per_cpu_s", m.cpu_s > 0 ? messages / m.cpu_s : 0);
+}
+
 std::string Report::json() const {
   std::string out = "{";
   for (std::size_t i = 0; i < fields_.size(); ++i) {

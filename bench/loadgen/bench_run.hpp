@@ -43,11 +43,15 @@ struct BenchOptions {
   bool count_syscalls = false;
 };
 
+struct Measured;
+
 // An ordered list of result fields, printed as one JSON object.
 class Report {
  public:
   void add(std::string key, double value);
   void add(std::string key, std::string value);
+  // msgs_per_s, server_cpu_pct and msgs_per_cpu_s of `messages` seen in window `m`.
+  void add_throughput(double messages, const Measured& m);
   std::string json() const;
 
  private:

@@ -74,19 +74,14 @@ bool run_w1_echo(BenchRun& run) {
   }
   run.run_for(1.0);  // warm up
   const auto m = run.measure(o.seconds, measuring);
-  const double wall = m.wall_s, cpu = m.cpu_s;
-  const auto& after = m.after;
-  const long long writes = m.writes;
   auto& r = run.report();
   r.add("connections", static_cast<double>(o.connections));
-  r.add("msgs_per_s", echoed / wall);
-  r.add("server_cpu_pct", 100 * cpu / wall);
-  r.add("msgs_per_cpu_s", cpu > 0 ? echoed / cpu : 0);
+  r.add_throughput(static_cast<double>(echoed), m);
   r.add("p50_ms", latency.percentile_ms(50));
   r.add("p99_ms", latency.percentile_ms(99));
   r.add("max_ms", latency.percentile_ms(100));
-  r.add("server_rss_kb", after.rss_kb);
-  if (writes >= 0) r.add("write_syscalls_per_msg", echoed ? double(writes) / echoed : 0);
+  r.add("server_rss_kb", m.after.rss_kb);
+  if (m.writes >= 0) r.add("write_syscalls_per_msg", echoed ? double(m.writes) / echoed : 0);
   for (auto& c : clients) c->close();
   return true;
 }
@@ -135,12 +130,9 @@ bool run_w1_pipeline(BenchRun& run) {
   top_up();
   run.run_for(1.0);
   const auto m = run.measure(o.seconds, measuring);
-  const double wall = m.wall_s, cpu = m.cpu_s;
   auto& r = run.report();
   r.add("window", static_cast<double>(o.window));
-  r.add("msgs_per_s", echoed / wall);
-  r.add("server_cpu_pct", 100 * cpu / wall);
-  r.add("msgs_per_cpu_s", cpu > 0 ? echoed / cpu : 0);
+  r.add_throughput(static_cast<double>(echoed), m);
   r.add("p50_ms", latency.percentile_ms(50));
   r.add("p99_ms", latency.percentile_ms(99));
   if (run.is_parley()) r.add("acks_in_order", acks_in_order ? "yes" : "no");

@@ -92,8 +92,6 @@ bool run_w4_stream(BenchRun& run) {
   run.run_for(2.0);  // every reply under way
   const auto m = run.measure(o.seconds, measuring);
   const double wall = m.wall_s, cpu = m.cpu_s;
-  const auto& after = m.after;
-  const long long writes = m.writes;
   r.add("replies_at_once", static_cast<double>(o.rooms));
   r.add("viewers", static_cast<double>(o.viewers));
   r.add("deltas_per_s", deltas / wall);
@@ -102,8 +100,8 @@ bool run_w4_stream(BenchRun& run) {
   r.add("us_cpu_per_delta", deltas ? 1e6 * cpu / deltas : 0);
   r.add("added_delay_p50_ms", added.percentile_ms(50));
   r.add("added_delay_p99_ms", added.percentile_ms(99));
-  r.add("server_rss_kb", after.rss_kb);
-  if (writes >= 0) r.add("write_syscalls_per_delta", deltas ? double(writes) / deltas : 0);
+  r.add("server_rss_kb", m.after.rss_kb);
+  if (m.writes >= 0) r.add("write_syscalls_per_delta", deltas ? double(m.writes) / deltas : 0);
   for (auto& c : clients)
     if (c) c->close();
   return true;
